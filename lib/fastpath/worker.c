@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * The poll-mode worker loop: rx burst -> classify -> tx burst, with a
+ * periodic drain of partly filled TX buffers.
+ * Hot path: no locks, no allocation, no syscalls, no logging.
+ */
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "fastpath_priv.h"
+#include "sg_fastpath_fp.h"
+
+void sg_fp_txbuf_init(struct sg_fp_txbuf *tb, uint16_t port_id, uint16_t queue, uint16_t flush_at)
+{
+	tb->port_id = port_id;
+	tb->queue = queue;
+	tb->len = 0;
+	tb->flush_at = flush_at > SG_FP_TXBUF_SIZE ? SG_FP_TXBUF_SIZE : flush_at;
+}
+
+/* Send what the buffer holds; what the queue does not take is freed and counted. */
+static inline void txbuf_flush(struct sg_fp_txbuf *tb, struct sg_stats_port *st, unsigned drop_reason)
+{
+	uint16_t sent, i;
+	uint64_t bytes = 0;
+
+	if (!tb->len)
+		return;
+	for (i = 0; i < tb->len; i++)
+		bytes += rte_pktmbuf_pkt_len(tb->pkts[i]);
+	sent = rte_eth_tx_burst(tb->port_id, tb->queue, tb->pkts, tb->len);
+	for (i = sent; i < tb->len; i++) {
+		bytes -= rte_pktmbuf_pkt_len(tb->pkts[i]);
+		rte_pktmbuf_free(tb->pkts[i]);
+	}
+	st->drop[drop_reason] += (uint64_t)(tb->len - sent);
+	tb->len = 0;
+	if (drop_reason == SG_STATS_DROP_TX_FULL) {
+		st->c[SG_STATS_TX_PKTS] += sent;
+		st->c[SG_STATS_TX_BYTES] += bytes;
+	}
+}
+
+static inline void txbuf_add(struct sg_fp_txbuf *tb, struct rte_mbuf *m, struct sg_stats_port *st,
+			     unsigned drop_reason)
+{
+	tb->pkts[tb->len++] = m;
+	if (tb->len >= tb->flush_at)
+		txbuf_flush(tb, st, drop_reason);
+}
+
+static inline unsigned poll_port(struct sg_fp_worker *w, struct sg_fp_wport *wp)
+{
+	struct rte_mbuf *pkts[SG_FP_MAX_BURST];
+	struct sg_stats_port *st = &w->stats.port[wp->idx];
+	uint16_t n, i;
+	unsigned counter = 0, reason = 0;
+	uint64_t bytes = 0;
+
+	n = rte_eth_rx_burst(wp->port_id, wp->queue, pkts, (uint16_t)w->burst);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		bytes += rte_pktmbuf_pkt_len(m);
+		switch (sg_fp_classify(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
+				       &wp->mac, wp->ipv4_be, w->media_ports_be, w->n_media_ports,
+				       &counter, &reason)) {
+		case SG_FP_TO_KERNEL:
+			st->c[counter]++;
+			st->c[SG_STATS_EXC_TO_KERNEL]++;
+			txbuf_add(&wp->tx_tap, m, st, SG_STATS_DROP_EXC_FULL);
+			break;
+		case SG_FP_MEDIA:
+			/* No sessions yet: the session layer hooks in here. */
+			st->c[counter]++;
+			st->drop[SG_STATS_DROP_NO_SESSION]++;
+			rte_pktmbuf_free(m);
+			break;
+		case SG_FP_DROP:
+			st->drop[reason]++;
+			rte_pktmbuf_free(m);
+			break;
+		}
+	}
+	st->c[SG_STATS_RX_PKTS] += n;
+	st->c[SG_STATS_RX_BYTES] += bytes;
+
+	/* What the kernel sends on the data IP leaves through the NIC. */
+	uint16_t k = rte_eth_rx_burst(wp->tap_port_id, wp->queue, pkts, (uint16_t)w->burst);
+	for (i = 0; i < k; i++)
+		txbuf_add(&wp->tx_nic, pkts[i], st, SG_STATS_DROP_TX_FULL);
+	st->c[SG_STATS_EXC_FROM_KERNEL] += k;
+	return (unsigned)n + k;
+}
+
+int sg_fp_worker_main(void *arg)
+{
+	struct sg_fp_worker *w = arg;
+	uint64_t start = rte_rdtsc(), last_drain = start, prev = start;
+
+	while (!*w->stop) {
+		unsigned work = 0;
+		for (unsigned p = 0; p < w->n_wports; p++)
+			work += poll_port(w, &w->wports[p]);
+		uint64_t now = rte_rdtsc();
+		if (now - last_drain >= w->drain_tsc) {
+			for (unsigned p = 0; p < w->n_wports; p++) {
+				struct sg_fp_wport *wp = &w->wports[p];
+				struct sg_stats_port *st = &w->stats.port[wp->idx];
+				txbuf_flush(&wp->tx_tap, st, SG_STATS_DROP_EXC_FULL);
+				txbuf_flush(&wp->tx_nic, st, SG_STATS_DROP_TX_FULL);
+			}
+			last_drain = now;
+		}
+		w->stats.loops++;
+		if (work) {
+			w->stats.busy_loops++;
+			w->stats.busy_cycles += now - prev;
+		}
+		w->stats.total_cycles = now - start;
+		prev = now;
+	}
+	/* Stop: send what is queued, so nothing is held when the ports close. */
+	for (unsigned p = 0; p < w->n_wports; p++) {
+		struct sg_fp_wport *wp = &w->wports[p];
+		struct sg_stats_port *st = &w->stats.port[wp->idx];
+		txbuf_flush(&wp->tx_tap, st, SG_STATS_DROP_EXC_FULL);
+		txbuf_flush(&wp->tx_nic, st, SG_STATS_DROP_TX_FULL);
+	}
+	return 0;
+}
