@@ -744,7 +744,7 @@ static void t_srv_disconnect(void)
 
 	/* half a frame, then close */
 	int fd = raw_connect();
-	raw_send(fd, "\x00\x00\x00\x40\x01\x00ec", 8);
+	raw_send(fd, "\x00\x00\x00\x40\x01\x00" "ec", 8);
 	usleep(20000);
 	close(fd);
 	/* half a header, then close */
