@@ -56,8 +56,9 @@ struct ctl_request {
 /**
  * Parse a request body (the bytes after the length). On success fills
  * @req (argv pointing into @body) and returns 0. On failure returns
- * -EPROTO (bad version/flags/termination), -EINVAL (empty command) or
- * -E2BIG (too many args) and writes a message to @err.
+ * -EPROTO (truncated, bad version/flags/termination), -EINVAL (empty
+ * command), -E2BIG (too many args) or -EMSGSIZE (> SG_CTL_REQ_MAX) and
+ * writes a message to @err; req->argc is then 0.
  */
 int ctl_frame_parse(uint8_t *body, size_t len, struct ctl_request *req, char *err, size_t errlen);
 
