@@ -206,24 +206,26 @@ static inline void srtp_replay_add(uint64_t *top, uint64_t *mask, uint64_t idx)
 /* RFC 3711 §4.1.1 IV: (k_s * 2^16) ^ (SSRC * 2^64) ^ (i * 2^16). */
 static inline void srtp_cm_iv(uint8_t iv[16], const uint8_t salt[14], uint32_t ssrc, uint64_t idx)
 {
-	memcpy(iv, salt, 14);
-	iv[14] = iv[15] = 0;
-	iv[4] ^= ssrc >> 24; iv[5] ^= (uint8_t)(ssrc >> 16);
-	iv[6] ^= (uint8_t)(ssrc >> 8); iv[7] ^= (uint8_t)ssrc;
-	for (int k = 0; k < 6; k++)
-		iv[13 - k] ^= (uint8_t)(idx >> (8 * k));
+	uint64_t a, b = 0;
+	memcpy(&a, salt, 8);
+	memcpy(&b, salt + 8, 6);
+	a ^= __builtin_bswap64((uint64_t)ssrc);      /* bytes 4..7 */
+	b ^= __builtin_bswap64(idx << 16);           /* bytes 8..13, 14..15 = 0 */
+	memcpy(iv, &a, 8);
+	memcpy(iv + 8, &b, 8);
 }
 
 /* RFC 7714 §8.1: IV = (00 00 || SSRC || ROC || SEQ) ^ salt. */
 static inline void srtp_gcm_iv(uint8_t iv[12], const uint8_t salt[12], uint32_t ssrc, uint64_t idx)
 {
-	uint8_t b[12];
-	b[0] = b[1] = 0;
-	be32_put(b + 2, ssrc);
-	be32_put(b + 6, (uint32_t)(idx >> 16));
-	be16_put(b + 10, (uint16_t)idx);
-	for (int k = 0; k < 12; k++)
-		iv[k] = b[k] ^ salt[k];
+	uint64_t a;
+	uint32_t b;
+	memcpy(&a, salt, 8);
+	memcpy(&b, salt + 8, 4);
+	a ^= __builtin_bswap64((uint64_t)ssrc << 16 | (idx >> 32)); /* 0 0 SSRC ROC_hi16 */
+	b ^= __builtin_bswap32((uint32_t)idx);                        /* ROC_lo16 SEQ */
+	memcpy(iv, &a, 8);
+	memcpy(iv + 8, &b, 4);
 }
 
 /* RFC 7714 §9.1: IV = (00 00 || SSRC || 00 00 || 0 || SRTCP index) ^ salt. */

@@ -127,7 +127,8 @@ static inline void submit_rtp(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, u
 		j->auth_tag_output_len_in_bytes = SG_SRTP_GCM_TAG;
 		pd->tag_len = 0;
 	}
-	drain(e, m, IMB_SUBMIT_JOB(m));
+	/* Every field the job uses was set above from validated lengths. */
+	drain(e, m, IMB_SUBMIT_JOB_NOCHECK(m));
 }
 
 static inline unsigned out_need(const struct sg_srtp_ctx *c, unsigned len)
@@ -168,8 +169,12 @@ unsigned sg_srtp_protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uin
 		uint8_t *d = dst[i];
 		int err;
 
-		if (i + 1 < n) /* next context's first line and keys */
-			__builtin_prefetch(ctx[i + 1]), __builtin_prefetch(ctx[i + 1]->keys);
+		if (i + 1 < n) { /* next context: state line and the AES round keys */
+			const uint8_t *nk = (const uint8_t *)ctx[i + 1];
+			__builtin_prefetch(nk);
+			for (unsigned l = 64; l <= 256; l += 64)
+				__builtin_prefetch(nk + l);
+		}
 		dst_len_out[i] = 0;
 		if (SG_UNLIKELY(!ctx_ok(e, c) || !d)) {
 			err = SG_SRTP_E_INVAL;
