@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * SRTP protect: burst fan-out (one source, N viewers) and single packet.
+ * RFC 3711 §3.3 (AES-CM + HMAC-SHA1), RFC 7714 §8 (AES-GCM).
+ */
+#include "srtp_priv.h"
+
+/* Outcome of one finished job: copy the truncated tag, set rc. */
+static inline void complete(struct sg_srtp_engine *e, IMB_JOB *j)
+{
+	struct sg_srtp_pend *pd = j->user_data;
+	if (SG_LIKELY(j->status == IMB_STATUS_COMPLETED)) {
+		if (pd->tag_len)
+			memcpy(pd->tag_dst, pd->tag, pd->tag_len); /* HMAC-SHA1-80/32: 10/4 of 12 bytes */
+		e->rc[pd->idx] = 0;
+	} else {
+		e->rc[pd->idx] = SG_SRTP_E_CRYPTO;
+		if (e->len_out)
+			e->len_out[pd->idx] = 0;
+	}
+}
+
+static inline void drain(struct sg_srtp_engine *e, IMB_MGR *m, IMB_JOB *r)
+{
+	while (r) {
+		complete(e, r);
+		r = IMB_GET_COMPLETED_JOB(m);
+	}
+}
+
+static void flush_all(struct sg_srtp_engine *e)
+{
+	IMB_JOB *r;
+	for (int c = 0; c < SG_SRTP_CLASS__N; c++) {
+		if (c > 0 && e->mgr[c] == e->mgr[0])
+			break;
+		while ((r = IMB_FLUSH_JOB(e->mgr[c])))
+			complete(e, r);
+	}
+}
+
+/*
+ * Sender-side index for seq (RFC 3711 §3.3.1): tracked like a receiver
+ * (Appendix A) so that reordered or retransmitted source packets keep their
+ * ROC. Returns the index or an SG_SRTP_E_* (< 0 as int64).
+ */
+static inline int64_t tx_index(struct sg_srtp_ctx *c, uint16_t seq)
+{
+	uint64_t idx;
+	if (SG_UNLIKELY(c->rtp_count >= SG_SRTP_MAX_RTP_PKTS))
+		return SG_SRTP_E_EXPIRED; /* RFC 3711 §9.2 */
+	if (SG_UNLIKELY(!c->rtp_init)) {
+		idx = (uint64_t)c->roc0 << 16 | seq;
+		c->rtp_init = 1;
+		c->rtp_top = idx;
+	} else {
+		idx = srtp_guess_index(c->rtp_top, seq);
+		if (SG_UNLIKELY(idx == UINT64_MAX))
+			return (c->rtp_top >> 16) == UINT32_MAX ? SG_SRTP_E_EXPIRED : SG_SRTP_E_REPLAY;
+		if (idx > c->rtp_top)
+			c->rtp_top = idx;
+	}
+	c->rtp_count++;
+	return (int64_t)idx;
+}
+
+/*
+ * Fill and submit one job: out[0..h) already holds the header; the payload is
+ * read from psrc (plen bytes) and written to out + h; tag follows.
+ */
+static inline void submit_rtp(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint64_t idx,
+			      uint32_t ssrc, const uint8_t *psrc, uint8_t *out, unsigned h,
+			      unsigned plen, unsigned slot)
+{
+	IMB_MGR *m = e->mgr[c->cls];
+	struct sg_srtp_pend *pd = &e->pend[e->pend_head++ & (SG_SRTP_PEND_RING - 1)];
+	IMB_JOB *j = IMB_GET_NEXT_JOB(m);
+
+	pd->idx = slot;
+	j->user_data = pd;
+	j->dst = out + h;
+	j->msg_len_to_cipher_in_bytes = plen;
+	j->cipher_direction = IMB_DIR_ENCRYPT;
+	j->chain_order = IMB_ORDER_CIPHER_HASH;
+	j->key_len_in_bytes = c->key_len;
+	if (c->cls == SG_SRTP_CLASS_CM) {
+		struct sg_srtp_cm_keys *k = srtp_rtp_keys(c);
+		srtp_cm_iv(pd->iv, c->rtp_salt, ssrc, idx);
+		/* RFC 3711 §4.2: tag = HMAC(M), M = header || ciphertext || ROC.
+		 * The ROC is staged after the payload in the output and later
+		 * overwritten by the tag. ipsec-mb hashes job->src, so src is the
+		 * output buffer and the cipher reads the payload through an offset
+		 * relative to it (modular pointer arithmetic, out-of-place). */
+		be32_put(out + h + plen, (uint32_t)(idx >> 16));
+		j->src = out;
+		j->cipher_start_src_offset_in_bytes = (uint64_t)((uintptr_t)psrc - (uintptr_t)out);
+		j->cipher_mode = plen ? IMB_CIPHER_CNTR : IMB_CIPHER_NULL;
+		j->enc_keys = k->enc;
+		j->dec_keys = k->enc;
+		j->iv = pd->iv;
+		j->iv_len_in_bytes = 16;
+		j->hash_alg = IMB_AUTH_HMAC_SHA_1;
+		j->hash_start_src_offset_in_bytes = 0;
+		j->msg_len_to_hash_in_bytes = h + plen + 4;
+		j->u.HMAC._hashed_auth_key_xor_ipad = k->ipad;
+		j->u.HMAC._hashed_auth_key_xor_opad = k->opad;
+		j->auth_tag_output = pd->tag;
+		j->auth_tag_output_len_in_bytes = 12;
+		pd->tag_len = c->rtp_tag;
+		pd->tag_dst = out + h + plen;
+	} else {
+		struct sg_srtp_gcm_keys *k = srtp_rtp_keys(c);
+		srtp_gcm_iv(pd->iv, c->rtp_salt, ssrc, idx);
+		/* RFC 7714 §8.2: AAD = RTP header, tag appended to ciphertext. */
+		j->src = psrc;
+		j->cipher_start_src_offset_in_bytes = 0;
+		j->cipher_mode = IMB_CIPHER_GCM;
+		j->enc_keys = &k->k;
+		j->dec_keys = &k->k;
+		j->iv = pd->iv;
+		j->iv_len_in_bytes = 12;
+		j->hash_alg = IMB_AUTH_AES_GMAC;
+		j->hash_start_src_offset_in_bytes = 0;
+		j->msg_len_to_hash_in_bytes = plen;
+		j->u.GCM.aad = out;
+		j->u.GCM.aad_len_in_bytes = h;
+		j->auth_tag_output = out + h + plen;
+		j->auth_tag_output_len_in_bytes = SG_SRTP_GCM_TAG;
+		pd->tag_len = 0;
+	}
+	/* Every field the job uses was set above from validated lengths. */
+	drain(e, m, IMB_SUBMIT_JOB_NOCHECK(m));
+}
+
+static inline unsigned out_need(const struct sg_srtp_ctx *c, unsigned len)
+{
+	return len + (c->cls == SG_SRTP_CLASS_CM ? SG_MAX(4u, c->rtp_tag) : SG_SRTP_GCM_TAG);
+}
+
+static inline int ctx_ok(const struct sg_srtp_engine *e, const struct sg_srtp_ctx *c)
+{
+	return c && c->magic == SG_SRTP_CTX_MAGIC && c->arch == e->arch[c->cls];
+}
+
+unsigned sg_srtp_protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uint16_t src_len,
+			       struct sg_srtp_ctx *const ctx[], uint8_t *const dst[],
+			       uint16_t dst_cap, uint16_t dst_len_out[], int rc[], unsigned n)
+{
+	unsigned ok = 0;
+	int h;
+
+	if (SG_UNLIKELY(!e || !ctx || !dst || !dst_len_out || !rc))
+		return 0;
+	h = src ? srtp_rtp_hdr_len(src, src_len) : SG_SRTP_E_INVAL;
+	if (SG_UNLIKELY(h < 0)) {
+		for (unsigned i = 0; i < n; i++) {
+			dst_len_out[i] = 0;
+			rc[i] = srtp_count_err(e, h);
+		}
+		return 0;
+	}
+	unsigned plen = src_len - (unsigned)h;
+	uint16_t sseq = be16_get(src + 2);
+	uint32_t sts = be32_get(src + 4);
+
+	e->rc = rc;
+	e->len_out = dst_len_out;
+	for (unsigned i = 0; i < n; i++) {
+		struct sg_srtp_ctx *c = ctx[i];
+		uint8_t *d = dst[i];
+		int err;
+
+		if (i + 1 < n) { /* next context: state line and the AES round keys */
+			const uint8_t *nk = (const uint8_t *)ctx[i + 1];
+			__builtin_prefetch(nk);
+			for (unsigned l = 64; l <= 256; l += 64)
+				__builtin_prefetch(nk + l);
+		}
+		dst_len_out[i] = 0;
+		if (SG_UNLIKELY(!ctx_ok(e, c) || !d)) {
+			err = SG_SRTP_E_INVAL;
+			goto fail;
+		}
+		if (SG_UNLIKELY(dst_cap < out_need(c, src_len))) {
+			err = SG_SRTP_E_NOSPACE;
+			goto fail;
+		}
+		uint16_t seq = (uint16_t)(sseq + c->seq_delta);
+		int64_t idx = tx_index(c, seq);
+		if (SG_UNLIKELY(idx < 0)) {
+			err = (int)idx;
+			goto fail;
+		}
+		/* RFC 3550 §5.1 header rewrite; M bit, CSRCs, extension kept. */
+		memcpy(d, src, (unsigned)h);
+		if (c->pt != SG_SRTP_PT_KEEP)
+			d[1] = (uint8_t)((src[1] & 0x80) | c->pt);
+		be16_put(d + 2, seq);
+		be32_put(d + 4, sts + c->ts_delta);
+		be32_put(d + 8, c->ssrc);
+		dst_len_out[i] = (uint16_t)(src_len + c->rtp_tag);
+		rc[i] = 1; /* pending */
+		submit_rtp(e, c, (uint64_t)idx, c->ssrc, src + h, d, (unsigned)h, plen, i);
+		continue;
+fail:
+		rc[i] = srtp_count_err(e, err);
+	}
+	flush_all(e);
+	for (unsigned i = 0; i < n; i++) {
+		if (rc[i] == 0)
+			ok++;
+		else if (rc[i] == SG_SRTP_E_CRYPTO)
+			srtp_count_err(e, rc[i]);
+	}
+	e->stats[SG_SRTP_STAT_rtp_protected] += ok;
+	e->rc = NULL;
+	e->len_out = NULL;
+	return ok;
+}
+
+int sg_srtp_protect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t *pkt,
+		    uint16_t *len, uint16_t cap)
+{
+	int rc = 1, h;
+
+	if (!e || !pkt || !len || !ctx_ok(e, c))
+		return e ? srtp_count_err(e, SG_SRTP_E_INVAL) : SG_SRTP_E_INVAL;
+	h = srtp_rtp_hdr_len(pkt, *len);
+	if (h < 0)
+		return srtp_count_err(e, h);
+	if (cap < out_need(c, *len))
+		return srtp_count_err(e, SG_SRTP_E_NOSPACE);
+	int64_t idx = tx_index(c, be16_get(pkt + 2));
+	if (idx < 0)
+		return srtp_count_err(e, (int)idx);
+	e->rc = &rc;
+	e->len_out = NULL;
+	submit_rtp(e, c, (uint64_t)idx, be32_get(pkt + 8), pkt + h, pkt, (unsigned)h, *len - (unsigned)h, 0);
+	flush_all(e);
+	e->rc = NULL;
+	if (rc)
+		return srtp_count_err(e, rc == 1 ? SG_SRTP_E_CRYPTO : rc);
+	*len = (uint16_t)(*len + c->rtp_tag);
+	e->stats[SG_SRTP_STAT_rtp_protected]++;
+	return 0;
+}
