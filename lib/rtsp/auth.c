@@ -510,7 +510,7 @@ int sg_rtsp_auth_server_verify(struct sg_rtsp_auth_server *s, const char *authz,
 	if (sg_rtsp_authz_parse(authz, &a))
 		return -EACCES;
 	if (a.scheme == SG_RTSP_AUTH_BASIC) {
-		if (s->allow_basic && ct_streq(a.username, user) & ct_streq(a.basic_pass, pass))
+		if (s->allow_basic && ((int)ct_streq(a.username, user) & (int)ct_streq(a.basic_pass, pass)))
 			r = 0;
 		goto out;
 	}
