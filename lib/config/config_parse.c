@@ -455,6 +455,10 @@ int sg_config_load_buf(struct sg_config *c, const char *name, const char *buf, s
 			snprintf(err, errlen, "%.64s...: file name too long", name);
 		return -ENAMETOOLONG;
 	}
+	if (!buf) {
+		buf = "";
+		len = 0;
+	}
 	cp = calloc(1, sizeof(*cp));
 	if (!cp) {
 		if (err && errlen)
@@ -486,7 +490,10 @@ int sg_config_load_buf(struct sg_config *c, const char *name, const char *buf, s
 	*c = cp->cfg;
 out:
 	sg_yp_close(&cp->y);
-	sg_secure_zero(cp, sizeof(*cp));
+	/* The only secrets are in paths (tokens, passwords, URLs), including
+	 * the entry being parsed when an error stopped us. */
+	sg_secure_zero(cp->cfg.paths, sizeof(cp->cfg.paths[0]) *
+		       SG_MIN(SG_MAX(c->n_paths, cp->cfg.n_paths) + 1, SG_CONFIG_MAX_PATHS));
 	free(cp);
 	return rc;
 }

@@ -121,6 +121,10 @@ int sg_config_profile_load_buf(struct sg_config_profile *p, const char *name, co
 			snprintf(err, errlen, "%s: invalid profile name (want [a-z0-9_]{1,31})", file);
 		return -EINVAL;
 	}
+	if (!buf) {
+		buf = "";
+		len = 0;
+	}
 	memset(&tmp, 0, sizeof(tmp));
 	sg_strlcpy(tmp.name, name, sizeof(tmp.name));
 	pp.name = tmp.name;

@@ -361,6 +361,9 @@ static void t_duplicates(void)
 static void t_document(void)
 {
 	ERR("", "t.yaml:1:1: empty configuration");
+	sg_config_init(&cfg);
+	CU_ASSERT_EQUAL(sg_config_load_buf(&cfg, "t.yaml", NULL, 0, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(err, "t.yaml:1:1: empty configuration");
 	ERR("# nothing here\n\n", "t.yaml:1:1: empty configuration");
 	ERR("---\n", "t.yaml:1:1: empty configuration");
 	ERR("~\n", "t.yaml:1:1: empty configuration");
