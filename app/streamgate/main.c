@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_errno.h>
 
 #include "app_priv.h"
 #include "sg_common.h"

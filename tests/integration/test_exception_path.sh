@@ -19,7 +19,7 @@ sg_log "TCP to a kernel listener on the data IP"
 ip netns exec "$SG_APP_NS" timeout 10 nc -l -s $SG_DATA_IP -p 5555 > "$SG_TMP/tcp.out" &
 SG_PIDS+=($!)
 sleep 0.3
-echo "hello through the fast path" | ip netns exec "$SG_CLI_NS" timeout 5 nc -q 1 $SG_DATA_IP 5555 \
+echo "hello through the fast path" | ip netns exec "$SG_CLI_NS" timeout 5 nc -N -w 3 $SG_DATA_IP 5555 \
   || sg_fail "TCP connect/send failed"
 sleep 0.3
 grep -q "hello through the fast path" "$SG_TMP/tcp.out" || sg_fail "listener did not receive the data"
