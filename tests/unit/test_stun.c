@@ -567,7 +567,8 @@ static void t_attr_errors(void)
 	malformed(SG_STUN_ATTR_MESSAGE_INTEGRITY_SHA256, z, 12);
 	malformed(SG_STUN_ATTR_USERNAME, z, SG_STUN_MAX_USERNAME + 1);
 	malformed(SG_STUN_ATTR_XOR_MAPPED_ADDRESS, "\x00\x03\x00\x00\x01\x02\x03\x04", 8);
-	malformed(SG_STUN_ATTR_XOR_MAPPED_ADDRESS, "\x00\x01\x00\x00\x01\x02\x03\x04", 20);
+	static const uint8_t v4_as_20[20] = {0, 1, 0, 0, 1, 2, 3, 4}; /* family IPv4, IPv6 length */
+	malformed(SG_STUN_ATTR_XOR_MAPPED_ADDRESS, v4_as_20, 20);
 	malformed(SG_STUN_ATTR_ERROR_CODE, "\x00\x00\x07\x00", 4);
 	malformed(SG_STUN_ATTR_ERROR_CODE, "\x00\x00\x04\x64", 4);
 	malformed(SG_STUN_ATTR_ERROR_CODE, "\x00\x00", 2);
