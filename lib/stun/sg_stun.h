@@ -32,6 +32,7 @@
 #define SG_STUN_MAX_UNKNOWN 8u      /**< unknown comprehension-required types kept */
 #define SG_STUN_MAX_USERNAME 512u   /**< RFC 8489 §14.3: < 513 bytes */
 #define SG_STUN_MAX_PWD 256u        /**< longest password sg_stun_key_init() takes */
+#define SG_STUN_ANSWER_MAX 100u     /**< longest answer sg_stun_answer() writes (a full 420) */
 
 /** Message types: method Binding (0x001) in the four classes (RFC 8489 §5). */
 enum {
@@ -276,7 +277,8 @@ struct sg_stun_answer {
  * or an error response with ERROR-CODE [+ UNKNOWN-ATTRIBUTES], MI and
  * FINGERPRINT) is written to out, which may be req itself (in place) or a
  * buffer not overlapping it. Answers are at most 20+24+24+8 = 76 bytes for a
- * success, 20+24+(4+2*SG_STUN_MAX_UNKNOWN)+24+8 for a 420.
+ * success or a 487, 20+28+(4+2*SG_STUN_MAX_UNKNOWN)+24+8 for a 420: a cap of
+ * SG_STUN_ANSWER_MAX always suffices.
  *
  * Returns SG_STUN_OK (success response written), SG_STUN_ANSWERED_420 or
  * SG_STUN_ANSWERED_487 (error response written), or a drop reason (ans->len

@@ -709,6 +709,21 @@ static void t_answer_errors(void)
 	CU_ASSERT_EQUAL(memcmp(out + m.err_reason_off, "Unknown Attribute", 17), 0);
 	CU_ASSERT_EQUAL(memcmp(out + 48, "\x00\x0a\x00\x04\x00\x31\x00\x14", 8), 0);
 
+	/* More unknown types than we keep: the first SG_STUN_MAX_UNKNOWN are
+	 * listed and the answer is the longest we ever write. */
+	t_hdr(&q, SG_STUN_BINDING_REQUEST, tid1);
+	t_attr(&q, SG_STUN_ATTR_USERNAME, "srvA:brw1", 9);
+	for (uint16_t t = 0x0040; t < 0x0040 + SG_STUN_MAX_UNKNOWN + 3; t++)
+		t_attr(&q, t, NULL, 0);
+	t_mi(&q, sess[0].pwd);
+	t_fp(&q);
+	EXPECT(sg_stun_answer(&cfg, q.b, q.n, &src6, out, SG_STUN_ANSWER_MAX, &ans),
+	       SG_STUN_ANSWERED_420);
+	CU_ASSERT_EQUAL(ans.len, SG_STUN_ANSWER_MAX);
+	EXPECT(sg_stun_response_verify(out, ans.len, tid1, &sess[0].key, &m), SG_STUN_OK);
+	CU_ASSERT_EQUAL(out[48 + 3], 2 * SG_STUN_MAX_UNKNOWN);
+	CU_ASSERT_EQUAL(out[48 + 4 + 2 * SG_STUN_MAX_UNKNOWN - 1], 0x40 + SG_STUN_MAX_UNKNOWN - 1);
+
 	/* Output too small: nothing is sent. */
 	t_chrome(&q, "srvA:brw1", sess[0].pwd);
 	EXPECT(sg_stun_answer(&cfg, q.b, q.n, &src4, out, 63, &ans), SG_STUN_NO_SPACE);
