@@ -211,7 +211,24 @@ static int vp9_detect(const uint8_t *p, size_t len)
 		return -EMSGSIZE;
 	/* first packet of a frame that is not inter-picture predicted, base
 	 * spatial layer */
-	return (start && !pbit && sid == 0) ? SG_RTP_KF_KEY : 0;
+	if (!start || pbit || sid != 0)
+		return 0;
+	/* Some packetizers (ffmpeg's rtpenc_vp9) never set P, so confirm with
+	 * the VP9 uncompressed header (VP9 bitstream spec §6.2): frame_marker
+	 * f(2) = 2, profile_low_bit, profile_high_bit, [reserved_zero when
+	 * profile 3], show_existing_frame, frame_type (0 = KEY_FRAME). */
+	if (off < len && (p[off] >> 6) == 2) {
+		uint8_t h = p[off];
+		unsigned profile = ((h >> 5) & 1) | ((h >> 4) & 1) << 1, bit = 3;
+		if (profile == 3)
+			bit--;
+		if ((h >> bit) & 1)     /* show_existing_frame: no new picture */
+			return 0;
+		bit--;
+		if ((h >> bit) & 1)     /* frame_type 1 = NON_KEY_FRAME */
+			return 0;
+	}
+	return SG_RTP_KF_KEY;
 }
 
 /* AV1 RTP payload format §4.4 aggregation header: Z Y W(2) N - - - */

@@ -27,7 +27,7 @@ static void init_seq(struct sg_rtp_stats *s, uint16_t seq)
 	s->expected_prior = 0;
 }
 
-/* A.1 update_seq. The RFC's "seq == s->max_seq + 1" compares an int with
+/* A.1 update_seq: 1 valid, 0 in probation, -1 very large jump. The RFC's "seq == s->max_seq + 1" compares an int with
  * a promoted u16 and never matches at the 65535 -> 0 wrap; cast here. */
 static int update_seq(struct sg_rtp_stats *s, uint16_t seq)
 {
@@ -59,7 +59,7 @@ static int update_seq(struct sg_rtp_stats *s, uint16_t seq)
 			init_seq(s, seq);
 		} else {
 			s->bad_seq = (seq + 1) & (RTP_SEQ_MOD - 1);
-			return 0;
+			return -1;
 		}
 	} else {
 		/* duplicate or reordered packet */
@@ -89,8 +89,9 @@ int sg_rtp_stats_update(struct sg_rtp_stats *s, uint16_t seq, uint32_t rtp_ts,
 		s->started = true;
 	}
 	valid = update_seq(s, seq);
-	if (!valid) {
-		s->bad++;
+	if (valid <= 0) {
+		if (valid < 0)
+			s->bad++;
 		return 0;
 	}
 

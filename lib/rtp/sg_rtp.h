@@ -368,7 +368,7 @@ struct sg_rtp_stats {
 	bool transit_valid;
 	uint32_t transit;
 	uint32_t jitter_q4;     /**< jitter * 16 (A.8 integer form) */
-	uint64_t bad;           /**< packets rejected (probation restarts, big jumps) */
+	uint64_t bad;           /**< packets rejected for a very large jump */
 };
 
 /** Reset for a new source with the given RTP clock rate (Hz, > 0). */
