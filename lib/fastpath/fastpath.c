@@ -55,7 +55,8 @@ struct sg_fp *sg_fp_create(const struct sg_fp_conf *conf, char *err, size_t errl
 		fp->workers[w]->lcore_id = lc;
 		fp->workers[w]->idx = w;
 	}
-	fp->pool = rte_pktmbuf_pool_create("sg_mbufs", conf->mbufs, conf->mbuf_cache, 0,
+	fp->pool = rte_pktmbuf_pool_create("sg_mbufs", conf->mbufs, conf->mbuf_cache,
+					   RTE_ALIGN(sizeof(struct sg_fp_meta), RTE_MBUF_PRIV_ALIGN),
 					   RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (!fp->pool) {
 		rc = -rte_errno;
@@ -69,6 +70,8 @@ struct sg_fp *sg_fp_create(const struct sg_fp_conf *conf, char *err, size_t errl
 		if ((rc = sg_fp_port_setup(fp, i, err, errlen)) < 0)
 			goto err;
 	}
+	if ((rc = sg_fp_media_init(fp, err, errlen)) < 0)
+		goto err;
 	return fp;
 err:
 	sg_fp_destroy(fp);
@@ -81,6 +84,7 @@ static void worker_prepare(struct sg_fp *fp, struct sg_fp_worker *w)
 	w->burst = fp->conf.burst;
 	w->drain_tsc = rte_get_tsc_hz() / 1000000ull * fp->conf.drain_us;
 	w->stop = &fp->stop;
+	w->fp = fp;
 	w->n_media_ports = fp->conf.n_media_ports;
 	for (unsigned i = 0; i < fp->conf.n_media_ports; i++)
 		w->media_ports_be[i] = rte_cpu_to_be_16(fp->conf.media_ports[i]);
@@ -94,6 +98,7 @@ static void worker_prepare(struct sg_fp *fp, struct sg_fp_worker *w)
 		wp->idx = (uint8_t)p;
 		wp->mac = port->mac;
 		wp->ipv4_be = rte_cpu_to_be_32(port->conf.ipv4);
+		wp->media_port_be = rte_cpu_to_be_16(fp->conf.n_media_ports ? fp->conf.media_ports[0] : 0);
 		sg_fp_txbuf_init(&wp->tx_nic, port->port_id, wp->queue, (uint16_t)w->burst);
 		sg_fp_txbuf_init(&wp->tx_tap, port->tap_port_id, wp->queue, (uint16_t)w->burst);
 	}
@@ -144,6 +149,7 @@ void sg_fp_destroy(struct sg_fp *fp)
 	if (!fp)
 		return;
 	sg_fp_stop(fp);
+	sg_fp_media_fini(fp);
 	for (unsigned i = 0; i < fp->n_ports; i++)
 		sg_fp_port_close(fp, i);
 	if (fp->pool) {

@@ -6,13 +6,49 @@
 
 #include <rte_common.h>
 #include <rte_ethdev.h>
+#include <rte_hash.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
 
 #include "sg_fastpath.h"
+#include "sg_rtp.h"
+#include "sg_srtp.h"
+#include "sg_stun.h"
 
 #define SG_FP_MAX_BURST 256
 #define SG_FP_TXBUF_SIZE 512
+#define SG_FP_RING_SIZE 8192
+#define SG_FP_HDR_LEN (14 + 20 + 8)   /* Ethernet + IPv4 + UDP */
+#define SG_FP_FANOUT_BATCH 32
+
+/* Per-mbuf metadata in the mbuf private area (pool priv_size). */
+enum sg_fp_meta_type {
+	SG_FP_META_NONE = 0,
+	SG_FP_META_MEDIA,     /* source RTP for fan-out only (already ingested by another worker) */
+	SG_FP_META_INGEST,    /* source RTP to ingest (stats, keyframes) then distribute */
+	SG_FP_META_VIEWER,    /* a viewer's packet (STUN/SRTCP) forwarded to the owner; data = frame */
+	SG_FP_META_EVENT,     /* worker -> control event */
+};
+#define SG_FP_F_KEY  0x01     /* starts a keyframe */
+#define SG_FP_F_PSET 0x02     /* parameter sets for joiners (send only to viewers waiting a keyframe) */
+
+struct sg_fp_meta {
+	uint8_t type;
+	uint8_t flags;
+	uint8_t ev;           /* enum sg_fp_event_type for EVENT */
+	uint8_t port_idx;
+	int16_t sid;
+	uint16_t port_be;     /* remote UDP port */
+	uint32_t ip_be;       /* remote IPv4 */
+	int32_t viewer;
+};
+
+static inline struct sg_fp_meta *sg_fp_meta(struct rte_mbuf *m)
+{
+	return (struct sg_fp_meta *)rte_mbuf_to_priv(m);
+}
 
 /** A software TX buffer: packets are queued and sent in bursts. */
 struct sg_fp_txbuf {
@@ -28,9 +64,79 @@ struct sg_fp_wport {
 	uint8_t idx;            /**< index of the port in the config (counters) */
 	struct rte_ether_addr mac;
 	uint32_t ipv4_be;
-	struct sg_fp_txbuf tx_nic;  /**< to the NIC: kernel replies, later media */
+	uint16_t media_port_be;
+	struct sg_fp_txbuf tx_nic;  /**< to the NIC: kernel replies, media */
 	struct sg_fp_txbuf tx_tap;  /**< to the kernel: exception frames */
 };
+
+enum sg_fp_vstate { SG_FP_V_FREE = 0, SG_FP_V_ICE, SG_FP_V_PLAYING, SG_FP_V_DEAD };
+
+/*
+ * One viewer. The control plane fills the configuration part before the
+ * viewer is published (ufrag table insert) and never writes it again; the
+ * owning worker writes the rest. Counters are read by the control plane.
+ */
+struct sg_fp_viewer {
+	/* configuration (control plane, before publishing) */
+	uint64_t session_id;
+	uint16_t owner;              /* worker index */
+	uint8_t port_idx;
+	uint8_t n_media;
+	int16_t sid[2];
+	uint32_t ssrc[2];
+	uint8_t pt[2];
+	char local_ufrag[SG_FP_UFRAG_LEN + 1];
+	char remote_ufrag[65];
+	uint8_t remote_ufrag_len;
+	struct sg_stun_key key;
+	/* owner worker */
+	volatile uint8_t state;      /* enum sg_fp_vstate */
+	bool selected;
+	bool waiting_kf[2];
+	bool linked[2];
+	struct sg_srtp_ctx *srtp[2];
+	struct sg_fp_viewer *next[2], *prev[2];
+	struct rte_ether_addr remote_mac;
+	uint32_t remote_ip_be;
+	uint16_t remote_port_be;
+	uint16_t ip_id;
+	uint64_t last_check_tsc;
+	/* counters (owner writes, control reads) */
+	uint64_t pkts, bytes, stun_ok, srtcp_ok, srtcp_bad, nacks, plis, rrs, drops;
+	uint8_t rr_fraction_lost;
+	int32_t rr_cum_lost;
+	uint32_t rr_jitter;
+	/* control plane only */
+	size_t mem_bytes;
+	void *srtp_mem[2];
+	uint64_t free_token;
+	bool free_pending;
+} __rte_cache_aligned;
+
+/* Commands control -> worker (allocated and freed by the control plane). */
+enum sg_fp_cmd_type { SG_FP_CMD_KEYS = 1, SG_FP_CMD_DEL, SG_FP_CMD_SEND };
+struct sg_fp_cmd {
+	uint8_t type;
+	volatile uint8_t done;
+	int viewer;
+	struct sg_srtp_ctx *srtp[2];
+	struct rte_mbuf *m;     /* SEND: datagram payload */
+};
+
+/* Per worker, per stream: the viewers of it owned by this worker, ingest state. */
+struct sg_fp_wstream {
+	struct sg_fp_viewer *head;   /* list of viewers (linked by next[m]/prev[m] of their media m) */
+	uint32_t n_viewers;
+	/* ingest (the worker that receives the source) */
+	bool ingest_init;
+	struct sg_rtp_stats rs;
+	struct sg_rtp_pset_cache *pset;
+	uint64_t pkts, bytes, bad, keyframes, fanout_pkts, fanout_bytes;
+	uint64_t last_rx_tsc;
+	uint32_t ssrc;
+};
+
+struct sg_fp;
 
 struct sg_fp_worker {
 	struct sg_stats_lcore stats;    /* first: cache aligned, written by the worker only */
@@ -40,9 +146,15 @@ struct sg_fp_worker {
 	unsigned burst;
 	uint64_t drain_tsc;
 	const volatile bool *stop;
+	struct sg_fp *fp;
 	uint16_t media_ports_be[SG_FP_MAX_MEDIA_PORTS];
 	unsigned n_media_ports;
+	struct rte_ring *cmd_ring;      /* control -> this worker (struct sg_fp_cmd *) */
+	struct rte_ring *pkt_ring;      /* other workers / control -> this worker (mbufs) */
+	struct sg_srtp_engine *srtp;
+	struct sg_stun_stats stun_stats;
 	struct sg_fp_wport wports[SG_FP_MAX_PORTS];
+	struct sg_fp_wstream streams[SG_FP_MAX_STREAMS];
 } __rte_cache_aligned;
 
 struct sg_fp_port {
@@ -55,6 +167,16 @@ struct sg_fp_port {
 	char caps_diff[512];
 };
 
+struct sg_fp_stream {
+	bool in_use;
+	bool flowing;                 /* a packet was seen (seeds are frozen) */
+	struct sg_fp_stream_conf conf;
+	int rtp_codec;                /* enum sg_rtp_codec or -1 */
+	uint64_t worker_mask;         /* workers with viewers (owners update atomically) */
+	struct sg_rtp_pset_cache seed;
+	bool have_seed;
+};
+
 struct sg_fp {
 	struct sg_fp_conf conf;
 	struct rte_mempool *pool;
@@ -65,6 +187,19 @@ struct sg_fp {
 	volatile bool stop;
 	bool running;
 	unsigned baseline;
+	uint64_t tsc_hz;
+	/* media */
+	struct sg_fp_stream streams[SG_FP_MAX_STREAMS];
+	uint16_t *port_map;            /* UDP port -> sid + 1 (0 = not bound) */
+	struct sg_fp_viewer *viewers;  /* max_viewers slots */
+	unsigned max_viewers;
+	struct rte_hash *ufrag_hash;   /* local ufrag (8 bytes) -> viewer index */
+	struct rte_hash *flow_hash;    /* (ip, port) -> viewer index */
+	struct rte_rcu_qsbr *qsbr;
+	struct rte_ring *ev_ring;      /* workers -> control: event mbufs */
+	int srtp_arch;
+	unsigned next_owner;
+	uint64_t push_drops;
 };
 
 /* port.c */
@@ -79,5 +214,24 @@ int sg_fp_tap_configure(const char *ifname, uint32_t ipv4, uint8_t prefix_len,
 /* worker.c */
 int sg_fp_worker_main(void *arg);
 void sg_fp_txbuf_init(struct sg_fp_txbuf *tb, uint16_t port_id, uint16_t queue, uint16_t flush_at);
+void sg_fp_txbuf_add(struct sg_fp_txbuf *tb, struct rte_mbuf *m, struct sg_stats_port *st,
+		     unsigned drop_reason);
+
+/* media.c (control side) */
+int sg_fp_media_init(struct sg_fp *fp, char *err, size_t errlen);
+void sg_fp_media_fini(struct sg_fp *fp);
+
+/* fanout.c (worker side) */
+void sg_fp_media_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct rte_mbuf *m);
+void sg_fp_ingest_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct rte_mbuf *m, int sid);
+unsigned sg_fp_worker_rings(struct sg_fp_worker *w);
+void sg_fp_worker_media_stop(struct sg_fp_worker *w);
+
+/* flow key for flow_hash */
+struct sg_fp_flow_key {
+	uint32_t ip_be;
+	uint16_t port_be;
+	uint16_t pad;
+};
 
 #endif /* SG_FASTPATH_PRIV_H */

@@ -66,6 +66,8 @@ struct sg_fp_conf {
 	unsigned drain_us;      /**< TX buffer drain period */
 	uint16_t media_ports[SG_FP_MAX_MEDIA_PORTS]; /**< UDP ports the workers own */
 	unsigned n_media_ports;
+	unsigned max_viewers;   /**< viewer table size (0 = 4096) */
+	int srtp_arch;          /**< enum sg_srtp_arch (0 = auto) */
 };
 
 /**
@@ -131,5 +133,153 @@ struct sg_fp_port_info {
 };
 unsigned sg_fp_port_count(const struct sg_fp *fp);
 int sg_fp_port_info_get(const struct sg_fp *fp, unsigned idx, struct sg_fp_port_info *info);
+
+/* ------------------------------------------------------------------------
+ * Media: streams, ingest, viewers (control path API; the work happens on the
+ * workers). See docs/ARCHITECTURE.md "Media path".
+ * ---------------------------------------------------------------------- */
+
+#define SG_FP_MAX_STREAMS 256
+#define SG_FP_UFRAG_LEN 8          /**< our ICE ufrags are exactly 8 characters */
+
+/** Codec of a stream, for keyframe detection and clock rates. */
+enum sg_fp_codec {
+	SG_FP_CODEC_H264 = 0, SG_FP_CODEC_H265, SG_FP_CODEC_VP8, SG_FP_CODEC_VP9, SG_FP_CODEC_AV1,
+	SG_FP_CODEC_OPUS, SG_FP_CODEC_PCMU, SG_FP_CODEC_PCMA, SG_FP_CODEC_AAC, SG_FP_CODEC_OTHER,
+};
+
+struct sg_fp_stream_conf {
+	enum sg_fp_codec codec;
+	uint32_t clock_rate;   /**< RTP clock (Hz) */
+	bool video;
+	char name[64];         /**< for display, e.g. "cam1/video" */
+};
+
+/**
+ * Register a source stream (one media of a path). Returns its id
+ * (0..SG_FP_MAX_STREAMS-1), -ENOSPC when all are taken, -EINVAL.
+ */
+int sg_fp_stream_add(struct sg_fp *fp, const struct sg_fp_stream_conf *sc);
+
+/**
+ * Remove a stream: unbinds its ingest ports. Returns 0, -EINVAL (not a live
+ * stream), -EBUSY while viewers are still attached to it.
+ */
+int sg_fp_stream_del(struct sg_fp *fp, int sid);
+
+/**
+ * Seed the stream's parameter sets (H.264 SPS/PPS, H.265 VPS/SPS/PPS, from
+ * SDP sprop-*) for late joiners, before any packet arrives. One NAL unit per
+ * call. Returns 0, -EINVAL, -E2BIG, -EBUSY (packets already flowing).
+ */
+int sg_fp_stream_pset_seed(struct sg_fp *fp, int sid, const uint8_t *nal, uint16_t len);
+
+/**
+ * RTP arriving on the data IP at UDP port `port` is source media of stream
+ * sid (a camera's RTP for a pull in UDP mode, a publisher's for a push).
+ * RTCP for that stream is not bound: it reaches the kernel (a control-plane
+ * socket) through the exception path. Returns 0, -EINVAL, -EADDRINUSE.
+ */
+int sg_fp_ingest_bind(struct sg_fp *fp, uint16_t port, int sid);
+int sg_fp_ingest_unbind(struct sg_fp *fp, uint16_t port);
+
+/**
+ * Hand one RTP packet received by the control plane (RTSP TCP-interleaved)
+ * to the fast path. Copies it into an mbuf. Returns 0, -EINVAL, -ENOBUFS
+ * (no mbuf or ring full: counted as a drop).
+ */
+int sg_fp_ingest_push(struct sg_fp *fp, int sid, const uint8_t *rtp, uint16_t len);
+
+struct sg_fp_stream_stats {
+	uint64_t pkts, bytes;      /**< source packets/bytes accepted */
+	uint64_t bad;              /**< malformed source packets dropped */
+	uint64_t keyframes;        /**< keyframe starts seen */
+	int64_t lost;              /**< RFC 3550 A.3 cumulative lost */
+	uint32_t jitter;           /**< RFC 3550 A.8, timestamp units */
+	uint32_t ssrc;             /**< last source SSRC */
+	uint64_t last_rx_ns;       /**< sg_now_ns() clock of the last packet, 0 = never */
+	uint64_t fanout_pkts, fanout_bytes; /**< SRTP packets sent to viewers */
+	uint32_t viewers;          /**< viewers playing it */
+};
+int sg_fp_stream_stats_get(const struct sg_fp *fp, int sid, struct sg_fp_stream_stats *st);
+
+/** What the control plane knows when it admits a viewer (a WebRTC session). */
+struct sg_fp_viewer_conf {
+	uint64_t session_id;           /**< the control plane's id, echoed in events */
+	char local_ufrag[SG_FP_UFRAG_LEN + 1];
+	char local_pwd[65];            /**< our ice-pwd (STUN short-term credential) */
+	char remote_ufrag[65];
+	int sid[2];                    /**< [0] video, [1] audio stream id; -1 = none */
+	uint32_t ssrc[2];              /**< our SSRC per media */
+	uint8_t pt[2];                 /**< payload type per media (from the offer) */
+	unsigned port_idx;             /**< data port the session lives on */
+};
+
+/**
+ * Admit a viewer: STUN checks for its ufrag are answered from now on by the
+ * worker that owns it. Returns a handle >= 0, or -ENOSPC (table full),
+ * -EINVAL, -EEXIST (ufrag in use).
+ */
+int sg_fp_viewer_add(struct sg_fp *fp, const struct sg_fp_viewer_conf *vc);
+
+/**
+ * Install the DTLS-SRTP keys (RFC 5764 §4.2): local = what we send with
+ * (server write key||salt), remote = what the viewer sends SRTCP with.
+ * The viewer starts at the next keyframe (parameter sets first).
+ * profile: enum sg_srtp_profile. Returns 0, -EINVAL, -ENOMEM, -EBUSY (keys already set).
+ */
+int sg_fp_viewer_keys(struct sg_fp *fp, int handle, int profile, const uint8_t *local_master,
+		      const uint8_t *remote_master);
+
+/** Send a datagram (DTLS record) to the viewer's selected address. 0, -ENOTCONN, -ENOBUFS. */
+int sg_fp_viewer_send(struct sg_fp *fp, int handle, const uint8_t *dgram, uint16_t len);
+
+/** Remove a viewer; its memory is reclaimed once every worker has moved on. 0 or -EINVAL. */
+int sg_fp_viewer_del(struct sg_fp *fp, int handle);
+
+struct sg_fp_viewer_info {
+	uint64_t session_id;
+	unsigned worker;
+	bool selected;                 /**< a nominated/validated address */
+	bool keyed;
+	uint32_t remote_ip;            /**< host order */
+	uint16_t remote_port;
+	uint64_t last_check_ns;        /**< last valid STUN check (sg_now_ns clock), 0 = none */
+	uint64_t pkts, bytes;          /**< SRTP sent */
+	uint64_t stun_ok, srtcp_ok, srtcp_bad, nacks, plis, rrs, drops;
+	uint8_t rr_fraction_lost;      /**< last RR, /256 */
+	int32_t rr_cum_lost;
+	uint32_t rr_jitter;
+	uint32_t rtt_us;               /**< 0 = unknown */
+	size_t mem_bytes;              /**< fast-path memory of this viewer (slot + SRTP contexts) */
+};
+int sg_fp_viewer_info_get(const struct sg_fp *fp, int handle, struct sg_fp_viewer_info *vi);
+
+/** Events from the workers to the control plane. */
+enum sg_fp_event_type {
+	SG_FP_EV_DTLS = 1,     /**< a DTLS datagram from addr (viewer = -1 if unknown) */
+	SG_FP_EV_SELECTED,     /**< a viewer's address was validated/nominated by STUN */
+	SG_FP_EV_PLI,          /**< a viewer asked for a keyframe (PLI/FIR) */
+};
+struct sg_fp_event {
+	enum sg_fp_event_type type;
+	int viewer;
+	uint64_t session_id;
+	uint32_t ip;           /**< host order */
+	uint16_t port;
+	const uint8_t *data;   /**< SG_FP_EV_DTLS payload, valid until sg_fp_events_release() */
+	uint16_t len;
+	void *priv;
+};
+/** Take up to max pending events (non-blocking). Returns the count. */
+unsigned sg_fp_events_poll(struct sg_fp *fp, struct sg_fp_event *ev, unsigned max);
+/** Release what sg_fp_events_poll() returned (frees the packets). */
+void sg_fp_events_release(struct sg_fp *fp, struct sg_fp_event *ev, unsigned n);
+
+/** Periodic control-path work: reclaims removed viewers. Call every few ms..100 ms. */
+void sg_fp_tick(struct sg_fp *fp);
+
+/** Fast-path memory per viewer for a profile (slot + SRTP contexts), for reports. */
+size_t sg_fp_viewer_mem(int profile, unsigned n_media);
 
 #endif /* SG_FASTPATH_H */

@@ -18,14 +18,16 @@
 /** What the worker does with a received frame. */
 enum sg_fp_action {
 	SG_FP_TO_KERNEL,    /**< exception path: hand to the TAP */
-	SG_FP_MEDIA,        /**< UDP to one of our media ports: the fast path's */
+	SG_FP_MEDIA,        /**< UDP to one of our media ports (viewers: STUN/DTLS/SRTCP) */
+	SG_FP_INGEST,       /**< UDP to a bound ingest port: source RTP of stream *sid */
 	SG_FP_DROP,         /**< count under *reason and free */
 };
 
 /**
  * Classify an Ethernet frame received on a data port.
  * mac: the port's MAC; ip_be: its IPv4 address (network order);
- * media_be: the UDP ports the workers own (network order).
+ * media_be: the UDP ports the workers own (network order); port_map: UDP
+ * port (host order) -> stream id + 1 of bound ingest ports (NULL = none).
  * Sets *counter to the SG_STATS_* counter to bump (EXC_* or MEDIA_RX), or
  * *reason to the SG_STATS_DROP_* reason for SG_FP_DROP.
  *
@@ -36,8 +38,8 @@ enum sg_fp_action {
  */
 static inline enum sg_fp_action
 sg_fp_classify(const uint8_t *frame, uint32_t len, const struct rte_ether_addr *mac,
-	       uint32_t ip_be, const uint16_t *media_be, unsigned n_media, unsigned *counter,
-	       unsigned *reason)
+	       uint32_t ip_be, const uint16_t *media_be, unsigned n_media,
+	       const volatile uint16_t *port_map, int *sid, unsigned *counter, unsigned *reason)
 {
 	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)frame;
 	const struct rte_ipv4_hdr *ip;
@@ -103,6 +105,14 @@ sg_fp_classify(const uint8_t *frame, uint32_t len, const struct rte_ether_addr *
 				*counter = SG_STATS_MEDIA_RX;
 				return SG_FP_MEDIA;
 			}
+		if (port_map) {
+			uint16_t v = port_map[rte_be_to_cpu_16(udp->dst_port)];
+			if (v) {
+				*sid = (int)v - 1;
+				*counter = SG_STATS_INGEST_PKTS;
+				return SG_FP_INGEST;
+			}
+		}
 	}
 	*counter = SG_STATS_EXC_UDP;
 	return SG_FP_TO_KERNEL;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * The poll-mode worker loop: rx burst -> classify -> tx burst, with a
- * periodic drain of partly filled TX buffers.
+ * The poll-mode worker loop: rx burst -> classify -> (exception | ingest |
+ * viewer packets) -> tx burst, the inter-core rings, and a periodic drain of
+ * partly filled TX buffers.
  * Hot path: no locks, no allocation, no syscalls, no logging.
  */
 #include <rte_cycles.h>
@@ -43,8 +44,8 @@ static inline void txbuf_flush(struct sg_fp_txbuf *tb, struct sg_stats_port *st,
 	}
 }
 
-static inline void txbuf_add(struct sg_fp_txbuf *tb, struct rte_mbuf *m, struct sg_stats_port *st,
-			     unsigned drop_reason)
+void sg_fp_txbuf_add(struct sg_fp_txbuf *tb, struct rte_mbuf *m, struct sg_stats_port *st,
+		     unsigned drop_reason)
 {
 	tb->pkts[tb->len++] = m;
 	if (tb->len >= tb->flush_at)
@@ -55,9 +56,11 @@ static inline unsigned poll_port(struct sg_fp_worker *w, struct sg_fp_wport *wp)
 {
 	struct rte_mbuf *pkts[SG_FP_MAX_BURST];
 	struct sg_stats_port *st = &w->stats.port[wp->idx];
+	const volatile uint16_t *pmap = w->fp->port_map;
 	uint16_t n, i;
 	unsigned counter = 0, reason = 0;
 	uint64_t bytes = 0;
+	int sid = -1;
 
 	n = rte_eth_rx_burst(wp->port_id, wp->queue, pkts, (uint16_t)w->burst);
 	for (i = 0; i < n; i++) {
@@ -67,17 +70,18 @@ static inline unsigned poll_port(struct sg_fp_worker *w, struct sg_fp_wport *wp)
 		bytes += rte_pktmbuf_pkt_len(m);
 		switch (sg_fp_classify(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
 				       &wp->mac, wp->ipv4_be, w->media_ports_be, w->n_media_ports,
-				       &counter, &reason)) {
+				       pmap, &sid, &counter, &reason)) {
 		case SG_FP_TO_KERNEL:
 			st->c[counter]++;
 			st->c[SG_STATS_EXC_TO_KERNEL]++;
-			txbuf_add(&wp->tx_tap, m, st, SG_STATS_DROP_EXC_FULL);
+			sg_fp_txbuf_add(&wp->tx_tap, m, st, SG_STATS_DROP_EXC_FULL);
 			break;
 		case SG_FP_MEDIA:
-			/* No sessions yet: the session layer hooks in here. */
 			st->c[counter]++;
-			st->drop[SG_STATS_DROP_NO_SESSION]++;
-			rte_pktmbuf_free(m);
+			sg_fp_media_rx(w, wp, m);
+			break;
+		case SG_FP_INGEST:
+			sg_fp_ingest_rx(w, wp, m, sid);
 			break;
 		case SG_FP_DROP:
 			st->drop[reason]++;
@@ -91,30 +95,41 @@ static inline unsigned poll_port(struct sg_fp_worker *w, struct sg_fp_wport *wp)
 	/* What the kernel sends on the data IP leaves through the NIC. */
 	uint16_t k = rte_eth_rx_burst(wp->tap_port_id, wp->queue, pkts, (uint16_t)w->burst);
 	for (i = 0; i < k; i++)
-		txbuf_add(&wp->tx_nic, pkts[i], st, SG_STATS_DROP_TX_FULL);
+		sg_fp_txbuf_add(&wp->tx_nic, pkts[i], st, SG_STATS_DROP_TX_FULL);
 	st->c[SG_STATS_EXC_FROM_KERNEL] += k;
 	return (unsigned)n + k;
+}
+
+static inline void drain_all(struct sg_fp_worker *w)
+{
+	for (unsigned p = 0; p < w->n_wports; p++) {
+		struct sg_fp_wport *wp = &w->wports[p];
+		struct sg_stats_port *st = &w->stats.port[wp->idx];
+		txbuf_flush(&wp->tx_tap, st, SG_STATS_DROP_EXC_FULL);
+		txbuf_flush(&wp->tx_nic, st, SG_STATS_DROP_TX_FULL);
+	}
 }
 
 int sg_fp_worker_main(void *arg)
 {
 	struct sg_fp_worker *w = arg;
+	struct rte_rcu_qsbr *qsbr = w->fp->qsbr;
 	uint64_t start = rte_rdtsc(), last_drain = start, prev = start;
 
+	rte_rcu_qsbr_thread_register(qsbr, w->idx);
+	rte_rcu_qsbr_thread_online(qsbr, w->idx);
 	while (!*w->stop) {
 		unsigned work = 0;
 		for (unsigned p = 0; p < w->n_wports; p++)
 			work += poll_port(w, &w->wports[p]);
+		work += sg_fp_worker_rings(w);
 		uint64_t now = rte_rdtsc();
 		if (now - last_drain >= w->drain_tsc) {
-			for (unsigned p = 0; p < w->n_wports; p++) {
-				struct sg_fp_wport *wp = &w->wports[p];
-				struct sg_stats_port *st = &w->stats.port[wp->idx];
-				txbuf_flush(&wp->tx_tap, st, SG_STATS_DROP_EXC_FULL);
-				txbuf_flush(&wp->tx_nic, st, SG_STATS_DROP_TX_FULL);
-			}
+			drain_all(w);
 			last_drain = now;
 		}
+		/* Quiescent: this worker holds no reference from the shared tables. */
+		rte_rcu_qsbr_quiescent(qsbr, w->idx);
 		w->stats.loops++;
 		if (work) {
 			w->stats.busy_loops++;
@@ -123,12 +138,10 @@ int sg_fp_worker_main(void *arg)
 		w->stats.total_cycles = now - start;
 		prev = now;
 	}
-	/* Stop: send what is queued, so nothing is held when the ports close. */
-	for (unsigned p = 0; p < w->n_wports; p++) {
-		struct sg_fp_wport *wp = &w->wports[p];
-		struct sg_stats_port *st = &w->stats.port[wp->idx];
-		txbuf_flush(&wp->tx_tap, st, SG_STATS_DROP_EXC_FULL);
-		txbuf_flush(&wp->tx_nic, st, SG_STATS_DROP_TX_FULL);
-	}
+	/* Stop: free what the rings hold, send what is queued, so nothing is held when the ports close. */
+	sg_fp_worker_media_stop(w);
+	drain_all(w);
+	rte_rcu_qsbr_thread_offline(qsbr, w->idx);
+	rte_rcu_qsbr_thread_unregister(qsbr, w->idx);
 	return 0;
 }

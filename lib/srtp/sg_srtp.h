@@ -168,6 +168,18 @@ void sg_srtp_ctx_free(struct sg_srtp_ctx *c);
 /** Replace the RTP rewrite parameters; resets the RTP index state. -EINVAL on NULL. */
 int sg_srtp_ctx_set_rtp(struct sg_srtp_ctx *c, const struct sg_srtp_rtp_params *params);
 
+/**
+ * Change the sequence/timestamp deltas of protect_burst WITHOUT resetting the
+ * RTP index (ROC) state: for a fan-out that keeps each viewer's output
+ * continuous while it inserts packets (parameter sets before a keyframe) or
+ * re-bases after a source restart. The output sequence must keep moving
+ * forward (RFC 3711 §3.3.1 index tracking). Returns 0 or -EINVAL.
+ */
+int sg_srtp_ctx_set_deltas(struct sg_srtp_ctx *c, uint16_t seq_delta, uint32_t ts_delta);
+
+/** Current deltas of a context. */
+void sg_srtp_ctx_deltas(const struct sg_srtp_ctx *c, uint16_t *seq_delta, uint32_t *ts_delta);
+
 /** Profile of a context. */
 enum sg_srtp_profile sg_srtp_ctx_profile(const struct sg_srtp_ctx *c);
 

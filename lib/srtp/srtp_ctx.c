@@ -249,6 +249,21 @@ int sg_srtp_ctx_set_rtp(struct sg_srtp_ctx *c, const struct sg_srtp_rtp_params *
 	return 0;
 }
 
+int sg_srtp_ctx_set_deltas(struct sg_srtp_ctx *c, uint16_t seq_delta, uint32_t ts_delta)
+{
+	if (!c || c->magic != SG_SRTP_CTX_MAGIC)
+		return -EINVAL;
+	c->seq_delta = seq_delta;
+	c->ts_delta = ts_delta;
+	return 0;
+}
+
+void sg_srtp_ctx_deltas(const struct sg_srtp_ctx *c, uint16_t *seq_delta, uint32_t *ts_delta)
+{
+	*seq_delta = c->seq_delta;
+	*ts_delta = c->ts_delta;
+}
+
 enum sg_srtp_profile sg_srtp_ctx_profile(const struct sg_srtp_ctx *c)
 {
 	return (enum sg_srtp_profile)c->profile;

@@ -24,7 +24,18 @@
 	_(EXC_TCP, "exc_tcp", "TCP segments to the kernel")                          \
 	_(EXC_UDP, "exc_udp", "UDP datagrams to unknown ports, to the kernel")       \
 	_(EXC_OTHER, "exc_other", "other frames to the kernel")                      \
-	_(MEDIA_RX, "media_rx", "UDP datagrams to the media ports")
+	_(MEDIA_RX, "media_rx", "UDP datagrams to the media ports")               \
+	_(INGEST_PKTS, "ingest_pkts", "source RTP packets accepted")                \
+	_(INGEST_BYTES, "ingest_bytes", "source RTP bytes accepted")               \
+	_(FANOUT_PKTS, "fanout_pkts", "SRTP packets sent to viewers")               \
+	_(FANOUT_BYTES, "fanout_bytes", "SRTP bytes sent to viewers (UDP payload)") \
+	_(PSET_SENT, "pset_sent", "parameter-set packets sent to joining viewers")  \
+	_(STUN_OK, "stun_ok", "STUN checks answered")                              \
+	_(DTLS_RX, "dtls_rx", "DTLS datagrams punted to the control plane")        \
+	_(DTLS_TX, "dtls_tx", "DTLS datagrams sent for the control plane")         \
+	_(SRTCP_RX, "srtcp_rx", "SRTCP packets from viewers verified")             \
+	_(FWD_RX, "fwd_rx", "packets received from other workers / the control plane") \
+	_(CMDS, "cmds", "control-plane commands executed")
 
 /** Drop reasons: every freed packet is counted under exactly one of these. */
 #define SG_STATS_DROPS(_)                                                           \
@@ -34,7 +45,15 @@
 	_(TX_FULL, "tx_full", "NIC TX queue full")                                   \
 	_(EXC_FULL, "exc_full", "exception TAP queue full")                          \
 	_(NO_SESSION, "no_session", "media datagram with no session")               \
-	_(SHUTDOWN, "shutdown", "freed at shutdown")
+	_(SHUTDOWN, "shutdown", "freed at shutdown")                                 \
+	_(BAD_RTP, "bad_rtp", "malformed source RTP")                               \
+	_(STUN_FAIL, "stun_fail", "STUN that failed verification (no answer)")     \
+	_(SRTP_FAIL, "srtp_fail", "SRTP protect failed")                            \
+	_(SRTCP_FAIL, "srtcp_fail", "SRTCP from a viewer failed to verify")         \
+	_(NO_MBUF, "no_mbuf", "mempool empty")                                       \
+	_(RING_FULL, "ring_full", "inter-core ring full")                            \
+	_(UNKNOWN_FLOW, "unknown_flow", "media-port packet from an unknown address") \
+	_(NOT_MEDIA, "not_media", "media-port packet that is not STUN/DTLS/RTCP")
 
 enum sg_stats_counter {
 #define _SG_C(id, name, help) SG_STATS_##id,

@@ -92,46 +92,56 @@ static void t_classify(void)
 	uint16_t media[2] = {RTE_BE16(8189), RTE_BE16(5004)};
 	unsigned c = 99, r = 99;
 	uint32_t len;
+	static uint16_t pmap[65536];
+	int sid = -1;
+
+	pmap[20000] = 5 + 1; /* port 20000 -> stream 5 */
 
 	len = mk(f, RTE_ETHER_TYPE_ARP, 0, 0, 0);
 	memset(f, 0xff, 6); /* broadcast */
-	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, &c, &r), SG_FP_TO_KERNEL);
+	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, pmap, &sid, &c, &r), SG_FP_TO_KERNEL);
 	CU_ASSERT_EQUAL(c, SG_STATS_EXC_ARP);
 	len = mk(f, RTE_ETHER_TYPE_IPV4, IPPROTO_ICMP, 0, OUR_IP);
-	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, &c, &r), SG_FP_TO_KERNEL);
+	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, pmap, &sid, &c, &r), SG_FP_TO_KERNEL);
 	CU_ASSERT_EQUAL(c, SG_STATS_EXC_ICMP);
 	len = mk(f, RTE_ETHER_TYPE_IPV4, IPPROTO_TCP, 554, OUR_IP);
-	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, &c, &r), SG_FP_TO_KERNEL);
+	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, pmap, &sid, &c, &r), SG_FP_TO_KERNEL);
 	CU_ASSERT_EQUAL(c, SG_STATS_EXC_TCP);
 	len = mk(f, RTE_ETHER_TYPE_IPV4, IPPROTO_UDP, 5004, OUR_IP);
-	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, &c, &r), SG_FP_MEDIA);
+	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, pmap, &sid, &c, &r), SG_FP_MEDIA);
 	CU_ASSERT_EQUAL(c, SG_STATS_MEDIA_RX);
 	len = mk(f, RTE_ETHER_TYPE_IPV4, IPPROTO_UDP, 53, OUR_IP);
-	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, &c, &r), SG_FP_TO_KERNEL);
+	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, pmap, &sid, &c, &r), SG_FP_TO_KERNEL);
 	CU_ASSERT_EQUAL(c, SG_STATS_EXC_UDP);
 	/* Media port but another destination address: the kernel's business. */
 	len = mk(f, RTE_ETHER_TYPE_IPV4, IPPROTO_UDP, 8189, RTE_BE32(0xc6120063));
-	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, &c, &r), SG_FP_TO_KERNEL);
+	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, pmap, &sid, &c, &r), SG_FP_TO_KERNEL);
+	len = mk(f, RTE_ETHER_TYPE_IPV4, IPPROTO_UDP, 20000, OUR_IP);
+	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, pmap, &sid, &c, &r), SG_FP_INGEST);
+	CU_ASSERT_EQUAL(sid, 5);
+	CU_ASSERT_EQUAL(c, SG_STATS_INGEST_PKTS);
+	len = mk(f, RTE_ETHER_TYPE_IPV4, IPPROTO_UDP, 20002, OUR_IP);
+	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, pmap, &sid, &c, &r), SG_FP_TO_KERNEL);
 	len = mk(f, RTE_ETHER_TYPE_IPV6, 0, 0, 0);
-	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, &c, &r), SG_FP_TO_KERNEL);
+	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, pmap, &sid, &c, &r), SG_FP_TO_KERNEL);
 	CU_ASSERT_EQUAL(c, SG_STATS_EXC_OTHER);
 
 	/* Drops. */
-	CU_ASSERT_EQUAL(sg_fp_classify(f, 10, &our_mac, OUR_IP, media, 2, &c, &r), SG_FP_DROP);
+	CU_ASSERT_EQUAL(sg_fp_classify(f, 10, &our_mac, OUR_IP, media, 2, pmap, &sid, &c, &r), SG_FP_DROP);
 	CU_ASSERT_EQUAL(r, SG_STATS_DROP_RUNT);
 	len = mk(f, RTE_ETHER_TYPE_IPV4, IPPROTO_UDP, 8189, OUR_IP);
 	f[0] = 0x02; f[5] = 0x99; /* unicast, other MAC */
-	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, &c, &r), SG_FP_DROP);
+	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, pmap, &sid, &c, &r), SG_FP_DROP);
 	CU_ASSERT_EQUAL(r, SG_STATS_DROP_NOT_OURS);
 	len = mk(f, RTE_ETHER_TYPE_IPV4, IPPROTO_UDP, 8189, OUR_IP);
 	f[14] = 0x44; /* IHL 16 bytes */
-	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, &c, &r), SG_FP_DROP);
+	CU_ASSERT_EQUAL(sg_fp_classify(f, len, &our_mac, OUR_IP, media, 2, pmap, &sid, &c, &r), SG_FP_DROP);
 	CU_ASSERT_EQUAL(r, SG_STATS_DROP_BAD_IP);
 	len = mk(f, RTE_ETHER_TYPE_IPV4, IPPROTO_UDP, 8189, OUR_IP);
-	CU_ASSERT_EQUAL(sg_fp_classify(f, 30, &our_mac, OUR_IP, media, 2, &c, &r), SG_FP_DROP);
+	CU_ASSERT_EQUAL(sg_fp_classify(f, 30, &our_mac, OUR_IP, media, 2, pmap, &sid, &c, &r), SG_FP_DROP);
 	CU_ASSERT_EQUAL(r, SG_STATS_DROP_RUNT);
 	/* total_length beyond the frame */
-	CU_ASSERT_EQUAL(sg_fp_classify(f, len - 1, &our_mac, OUR_IP, media, 2, &c, &r), SG_FP_DROP);
+	CU_ASSERT_EQUAL(sg_fp_classify(f, len - 1, &our_mac, OUR_IP, media, 2, pmap, &sid, &c, &r), SG_FP_DROP);
 	CU_ASSERT_EQUAL(r, SG_STATS_DROP_BAD_IP);
 }
 

@@ -1,0 +1,651 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Worker side of the media path: source ingest (RFC 3550 stats, keyframes,
+ * parameter sets), distribution of each source packet to the workers that
+ * have viewers of it (by reference: mbuf refcount), the per-viewer fan-out
+ * (header rewrite + SRTP in ipsec-mb bursts, lib/srtp), and the viewers'
+ * packets on the media port: STUN (ICE-lite, answered here), DTLS (punted to
+ * the control plane), SRTCP (verified and counted here).
+ *
+ * Hot path: no locks, no allocation but mbufs, no syscalls, no logging.
+ * Every dropped packet is freed where it is counted.
+ */
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_udp.h>
+
+#include "fastpath_priv.h"
+#include "sg_rtp_fp.h"
+#include "sg_stun_fp.h"
+
+static inline struct sg_stats_port *wstats(struct sg_fp_worker *w, unsigned port_idx)
+{
+	return &w->stats.port[port_idx];
+}
+
+static inline void drop(struct sg_fp_worker *w, unsigned port_idx, struct rte_mbuf *m, unsigned reason)
+{
+	wstats(w, port_idx)->drop[reason]++;
+	rte_pktmbuf_free(m);
+}
+
+static inline uint64_t tsc_to_ns(const struct sg_fp *fp, uint64_t tsc)
+{
+	return (uint64_t)((double)tsc * (1e9 / (double)fp->tsc_hz));
+}
+
+/* Ethernet + IPv4 + UDP towards a viewer, in front of a UDP payload of len bytes. */
+static inline void put_headers(const struct sg_fp_wport *wp, struct sg_fp_viewer *v, uint8_t *p,
+			       uint16_t len)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)p;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+
+	eth->dst_addr = v->remote_mac;
+	eth->src_addr = wp->mac;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = 0x45;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + 8 + len));
+	ip->packet_id = rte_cpu_to_be_16(v->ip_id++);
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->hdr_checksum = 0;
+	ip->src_addr = wp->ipv4_be;
+	ip->dst_addr = v->remote_ip_be;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->src_port = wp->media_port_be;
+	udp->dst_port = v->remote_port_be;
+	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(8 + len));
+	udp->dgram_cksum = 0; /* optional for IPv4 (RFC 768) */
+}
+
+/* ------------------------------------------------------------------------
+ * Fan-out: one source RTP packet (shared, read-only) to this worker's viewers.
+ * ---------------------------------------------------------------------- */
+
+struct fo_batch {
+	unsigned n;
+	struct sg_srtp_ctx *ctx[SG_FP_FANOUT_BATCH];
+	struct sg_fp_viewer *v[SG_FP_FANOUT_BATCH];
+	uint8_t *dst[SG_FP_FANOUT_BATCH];
+	struct rte_mbuf *out[SG_FP_FANOUT_BATCH];
+	uint16_t olen[SG_FP_FANOUT_BATCH];
+	int rc[SG_FP_FANOUT_BATCH];
+	bool pset[SG_FP_FANOUT_BATCH];
+};
+
+static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo_batch *b,
+		     const uint8_t *src, uint16_t len)
+{
+	struct sg_fp *fp = w->fp;
+	unsigned n = b->n, i;
+	uint16_t cap;
+
+	if (!n)
+		return;
+	b->n = 0;
+	if (rte_pktmbuf_alloc_bulk(fp->pool, b->out, n) != 0) {
+		for (i = 0; i < n; i++) {
+			b->v[i]->drops++;
+			wstats(w, b->v[i]->port_idx)->drop[SG_STATS_DROP_NO_MBUF]++;
+		}
+		return;
+	}
+	cap = (uint16_t)(rte_pktmbuf_tailroom(b->out[0]) - SG_FP_HDR_LEN);
+	for (i = 0; i < n; i++)
+		b->dst[i] = rte_pktmbuf_mtod(b->out[i], uint8_t *) + SG_FP_HDR_LEN;
+	sg_srtp_protect_burst(w->srtp, src, len, b->ctx, b->dst, cap, b->olen, b->rc, n);
+	for (i = 0; i < n; i++) {
+		struct sg_fp_viewer *v = b->v[i];
+		struct sg_fp_wport *wp = &w->wports[v->port_idx];
+		struct sg_stats_port *st = wstats(w, v->port_idx);
+		struct rte_mbuf *o = b->out[i];
+
+		if (b->pset[i]) {
+			/* The inserted packet took one sequence number: shift the rest (RFC 3550 §5.1). */
+			uint16_t sd;
+			uint32_t td;
+			sg_srtp_ctx_deltas(b->ctx[i], &sd, &td);
+			sg_srtp_ctx_set_deltas(b->ctx[i], (uint16_t)(sd + 1), td);
+		}
+		if (SG_UNLIKELY(b->rc[i] != 0)) {
+			v->drops++;
+			st->drop[SG_STATS_DROP_SRTP_FAIL]++;
+			rte_pktmbuf_free(o);
+			continue;
+		}
+		o->data_len = (uint16_t)(SG_FP_HDR_LEN + b->olen[i]);
+		o->pkt_len = o->data_len;
+		put_headers(wp, v, rte_pktmbuf_mtod(o, uint8_t *), b->olen[i]);
+		v->pkts++;
+		v->bytes += b->olen[i];
+		ws->fanout_pkts++;
+		ws->fanout_bytes += b->olen[i];
+		st->c[SG_STATS_FANOUT_PKTS]++;
+		st->c[SG_STATS_FANOUT_BYTES] += b->olen[i];
+		if (b->pset[i])
+			st->c[SG_STATS_PSET_SENT]++;
+		sg_fp_txbuf_add(&wp->tx_nic, o, st, SG_STATS_DROP_TX_FULL);
+	}
+}
+
+static void fanout(struct sg_fp_worker *w, struct rte_mbuf *m, int sid, unsigned flags)
+{
+	struct sg_fp_wstream *ws = &w->streams[sid];
+	const uint8_t *src = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t len = rte_pktmbuf_data_len(m);
+	struct fo_batch b;
+	struct sg_fp_viewer *v, *next;
+
+	b.n = 0;
+	for (v = ws->head; v; v = next) {
+		unsigned mi = v->sid[0] == sid ? 0 : 1;
+		next = v->next[mi];
+		if (next)
+			rte_prefetch0(next);
+		b.pset[b.n] = false;
+		if (v->waiting_kf[mi]) {
+			/* A joiner starts at a keyframe or at the parameter sets before one. */
+			if (!(flags & (SG_FP_F_KEY | SG_FP_F_PSET)))
+				continue;
+			v->waiting_kf[mi] = false;
+			b.pset[b.n] = (flags & SG_FP_F_PSET) != 0;
+		} else if (flags & SG_FP_F_PSET) {
+			continue; /* in-band sets already reached this viewer */
+		}
+		b.ctx[b.n] = v->srtp[mi];
+		b.v[b.n] = v;
+		if (++b.n == SG_FP_FANOUT_BATCH)
+			fo_flush(w, ws, &b, src, len);
+	}
+	fo_flush(w, ws, &b, src, len);
+}
+
+/* Give every worker with viewers of sid a reference; fan out here if we have some. */
+static void distribute(struct sg_fp_worker *w, struct rte_mbuf *m, int sid, unsigned flags,
+		       unsigned port_idx)
+{
+	struct sg_fp *fp = w->fp;
+	uint64_t mask = __atomic_load_n(&fp->streams[sid].worker_mask, __ATOMIC_ACQUIRE);
+	struct sg_fp_meta *meta = sg_fp_meta(m);
+	uint64_t others = mask & ~(1ull << w->idx);
+
+	meta->type = SG_FP_META_MEDIA;
+	meta->flags = (uint8_t)flags;
+	meta->sid = (int16_t)sid;
+	meta->port_idx = (uint8_t)port_idx;
+	while (others) {
+		unsigned o = (unsigned)__builtin_ctzll(others);
+		others &= others - 1;
+		rte_mbuf_refcnt_update(m, 1);
+		if (rte_ring_mp_enqueue(fp->workers[o]->pkt_ring, m) != 0) {
+			rte_mbuf_refcnt_update(m, -1);
+			wstats(w, port_idx)->drop[SG_STATS_DROP_RING_FULL]++;
+		}
+	}
+	if (mask & (1ull << w->idx))
+		fanout(w, m, sid, flags);
+	rte_pktmbuf_free(m);
+}
+
+/* Parameter sets for joiners, as one aggregation packet (STAP-A / AP) with the keyframe's seq and ts. */
+static void send_pset(struct sg_fp_worker *w, struct sg_fp_wstream *ws, const struct sg_rtp_hdr *h,
+		      const uint8_t *src, int sid, unsigned port_idx)
+{
+	struct rte_mbuf *p = rte_pktmbuf_alloc(w->fp->pool);
+	uint8_t *d;
+	int plen;
+
+	if (!p) {
+		wstats(w, port_idx)->drop[SG_STATS_DROP_NO_MBUF]++;
+		return;
+	}
+	d = rte_pktmbuf_mtod(p, uint8_t *);
+	plen = sg_rtp_pset_build_agg(ws->pset, d + 12, rte_pktmbuf_tailroom(p) - 12);
+	if (plen <= 0) {
+		rte_pktmbuf_free(p);
+		return;
+	}
+	d[0] = 0x80;
+	d[1] = src[1] & 0x7f; /* same PT, no marker */
+	sg_rtp_wr16(d + 2, h->seq);
+	sg_rtp_wr32(d + 4, h->ts);
+	sg_rtp_wr32(d + 8, h->ssrc);
+	p->data_len = p->pkt_len = (uint16_t)(12 + plen);
+	distribute(w, p, sid, SG_FP_F_PSET, port_idx);
+}
+
+/* Source RTP (data = RTP header) for stream sid: account, detect keyframes, distribute. */
+static void ingest(struct sg_fp_worker *w, struct rte_mbuf *m, int sid, unsigned port_idx)
+{
+	struct sg_fp *fp = w->fp;
+	struct sg_fp_stream *s = &fp->streams[sid];
+	struct sg_fp_wstream *ws = &w->streams[sid];
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t len = rte_pktmbuf_data_len(m);
+	struct sg_rtp_hdr h;
+	unsigned flags = 0;
+	uint64_t now = rte_rdtsc();
+
+	if (SG_UNLIKELY(!s->in_use || sg_rtp_fp_hdr_parse(p, len, &h) < 0)) {
+		ws->bad++;
+		drop(w, port_idx, m, SG_STATS_DROP_BAD_RTP);
+		return;
+	}
+	if (SG_UNLIKELY(!ws->ingest_init || h.ssrc != ws->ssrc)) {
+		/* A new source (or a restarted one): RFC 3550 A.1 starts over. */
+		sg_rtp_stats_init(&ws->rs, s->conf.clock_rate ? s->conf.clock_rate : 90000);
+		if (!ws->ingest_init && s->have_seed && ws->pset)
+			memcpy(ws->pset, &s->seed, sizeof(*ws->pset));
+		ws->ssrc = h.ssrc;
+		ws->ingest_init = true;
+		s->flowing = true;
+	}
+	sg_rtp_stats_update(&ws->rs, h.seq, h.ts, tsc_to_ns(fp, now));
+	ws->pkts++;
+	ws->bytes += len;
+	ws->last_rx_tsc = now;
+	wstats(w, port_idx)->c[SG_STATS_INGEST_PKTS]++;
+	wstats(w, port_idx)->c[SG_STATS_INGEST_BYTES] += len;
+	if (s->rtp_codec >= 0 && h.payload_len) {
+		int kf = sg_rtp_kf_detect((enum sg_rtp_codec)s->rtp_codec, p + h.payload_off, h.payload_len);
+		if (kf > 0) {
+			if ((kf & SG_RTP_KF_PARAM) && ws->pset)
+				sg_rtp_pset_update(ws->pset, p + h.payload_off, h.payload_len);
+			if (kf & SG_RTP_KF_KEY) {
+				ws->keyframes++;
+				/* Joiners need the sets: send them first unless this packet carries them. */
+				if (!(kf & SG_RTP_KF_PARAM) && ws->pset)
+					send_pset(w, ws, &h, p, sid, port_idx);
+			}
+			flags |= SG_FP_F_KEY;
+		}
+	}
+	distribute(w, m, sid, flags, port_idx);
+}
+
+void sg_fp_ingest_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct rte_mbuf *m, int sid)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, 14);
+	unsigned ihl = (ip->version_ihl & 0x0f) * 4u;
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)((const uint8_t *)ip + ihl);
+	uint16_t ulen = rte_be_to_cpu_16(udp->dgram_len);
+
+	if (SG_UNLIKELY(ulen < 8 || 14 + ihl + ulen > rte_pktmbuf_data_len(m) || sid < 0 ||
+			sid >= SG_FP_MAX_STREAMS)) {
+		drop(w, wp->idx, m, SG_STATS_DROP_RUNT);
+		return;
+	}
+	rte_pktmbuf_adj(m, (uint16_t)(14 + ihl + 8));
+	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - (ulen - 8)));
+	ingest(w, m, sid, wp->idx);
+}
+
+/* ------------------------------------------------------------------------
+ * Viewers' packets on the media port.
+ * ---------------------------------------------------------------------- */
+
+struct lookup_ctx {
+	struct sg_fp *fp;
+	struct sg_fp_viewer *v;
+};
+
+/* RFC 8445 §7.3: USERNAME is "<our ufrag>:<their ufrag>". */
+static const struct sg_stun_key *ufrag_lookup(void *arg, const uint8_t *local, size_t local_len,
+					      const uint8_t *remote, size_t remote_len)
+{
+	struct lookup_ctx *lc = arg;
+	uint8_t key[SG_FP_UFRAG_LEN];
+	void *data;
+
+	if (local_len != SG_FP_UFRAG_LEN)
+		return NULL;
+	memcpy(key, local, SG_FP_UFRAG_LEN);
+	if (rte_hash_lookup_data(lc->fp->ufrag_hash, key, &data) < 0)
+		return NULL;
+	struct sg_fp_viewer *v = &lc->fp->viewers[(uintptr_t)data];
+	if (v->state == SG_FP_V_FREE || v->state == SG_FP_V_DEAD || remote_len != v->remote_ufrag_len ||
+	    memcmp(remote, v->remote_ufrag, remote_len) != 0)
+		return NULL;
+	lc->v = v;
+	return &v->key;
+}
+
+static bool forward_to_owner(struct sg_fp_worker *w, struct sg_fp_viewer *v, struct rte_mbuf *m,
+			     unsigned port_idx)
+{
+	if (v->owner == w->idx)
+		return false;
+	struct sg_fp_meta *meta = sg_fp_meta(m);
+	meta->type = SG_FP_META_VIEWER;
+	meta->port_idx = (uint8_t)port_idx;
+	if (rte_ring_mp_enqueue(w->fp->workers[v->owner]->pkt_ring, m) != 0)
+		drop(w, port_idx, m, SG_STATS_DROP_RING_FULL);
+	return true;
+}
+
+static void event(struct sg_fp_worker *w, unsigned port_idx, struct rte_mbuf *m, unsigned type,
+		  int viewer, uint32_t ip_be, uint16_t port_be)
+{
+	struct sg_fp_meta *meta;
+
+	if (!m && !(m = rte_pktmbuf_alloc(w->fp->pool))) {
+		wstats(w, port_idx)->drop[SG_STATS_DROP_NO_MBUF]++;
+		return;
+	}
+	meta = sg_fp_meta(m);
+	meta->type = SG_FP_META_EVENT;
+	meta->ev = (uint8_t)type;
+	meta->viewer = viewer;
+	meta->ip_be = ip_be;
+	meta->port_be = port_be;
+	meta->port_idx = (uint8_t)port_idx;
+	if (rte_ring_mp_enqueue(w->fp->ev_ring, m) != 0)
+		drop(w, port_idx, m, SG_STATS_DROP_RING_FULL);
+}
+
+static void stun_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct rte_mbuf *m,
+		    struct rte_ether_hdr *eth, struct rte_ipv4_hdr *ip, struct rte_udp_hdr *udp,
+		    uint8_t *pl, uint16_t plen)
+{
+	struct lookup_ctx lc = {w->fp, NULL};
+	struct sg_stun_server_cfg cfg = {.lookup = ufrag_lookup, .lookup_arg = &lc};
+	struct sg_stun_addr src = {.family = 4, .port = rte_be_to_cpu_16(udp->src_port)};
+	struct sg_stun_answer ans;
+	uint8_t out[SG_STUN_ANSWER_MAX];
+	enum sg_stun_reason r;
+
+	memcpy(src.addr, &ip->src_addr, 4);
+	r = sg_stun_answer(&cfg, pl, plen, &src, out, sizeof(out), &ans);
+	sg_stun_stats_count(&w->stun_stats, r);
+	if (!ans.len || !lc.v) {
+		/* Unauthenticated: no answer at all (no amplification). */
+		drop(w, wp->idx, m, SG_STATS_DROP_STUN_FAIL);
+		return;
+	}
+	struct sg_fp_viewer *v = lc.v;
+	if (forward_to_owner(w, v, m, wp->idx))
+		return;
+	if (ans.code == 0) {
+		bool moved = !v->selected || v->remote_ip_be != ip->src_addr ||
+			     v->remote_port_be != udp->src_port;
+		v->last_check_tsc = rte_rdtsc();
+		v->stun_ok++;
+		/* ICE-lite (RFC 8445 §7.3.1.5/§8.2): the first valid pair is used until the peer nominates. */
+		if (moved && (!v->selected || ans.use_candidate)) {
+			v->remote_mac = eth->src_addr;
+			v->remote_ip_be = ip->src_addr;
+			v->remote_port_be = udp->src_port;
+			v->selected = true;
+			event(w, wp->idx, NULL, SG_FP_EV_SELECTED, (int)(v - w->fp->viewers), ip->src_addr,
+			      udp->src_port);
+		}
+	}
+	/* Answer in place: swap the addresses, replace the payload. */
+	struct rte_ether_addr tmac = eth->src_addr;
+	eth->src_addr = wp->mac;
+	eth->dst_addr = tmac;
+	uint32_t tip = ip->src_addr;
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = tip;
+	uint16_t tport = udp->src_port;
+	udp->src_port = udp->dst_port;
+	udp->dst_port = tport;
+	memcpy(pl, out, ans.len);
+	unsigned ihl = (ip->version_ihl & 0x0f) * 4u;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(ihl + 8 + ans.len));
+	ip->time_to_live = 64;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(8 + ans.len));
+	udp->dgram_cksum = 0;
+	m->data_len = m->pkt_len = (uint16_t)(14 + ihl + 8 + ans.len);
+	wstats(w, wp->idx)->c[SG_STATS_STUN_OK]++;
+	sg_fp_txbuf_add(&wp->tx_nic, m, wstats(w, wp->idx), SG_STATS_DROP_TX_FULL);
+}
+
+static struct sg_fp_viewer *flow_lookup(struct sg_fp *fp, uint32_t ip_be, uint16_t port_be)
+{
+	struct sg_fp_flow_key k = {.ip_be = ip_be, .port_be = port_be, .pad = 0};
+	void *data;
+	if (rte_hash_lookup_data(fp->flow_hash, &k, &data) < 0)
+		return NULL;
+	struct sg_fp_viewer *v = &fp->viewers[(uintptr_t)data];
+	return v->state == SG_FP_V_FREE || v->state == SG_FP_V_DEAD ? NULL : v;
+}
+
+/* SRTCP from a viewer (RFC 3711 §3.4): receiver reports, NACK, PLI/FIR. */
+static void srtcp_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct sg_fp_viewer *v,
+		     struct rte_mbuf *m, uint8_t *pl, uint16_t plen)
+{
+	struct sg_srtp_ctx *c = v->srtp[0] ? v->srtp[0] : v->srtp[1];
+	struct sg_rtcp_iter it;
+	struct sg_rtcp_pkt p;
+	bool pli = false;
+
+	if (!c || sg_srtcp_unprotect(w->srtp, c, pl, &plen) != 0) {
+		v->srtcp_bad++;
+		drop(w, wp->idx, m, SG_STATS_DROP_SRTCP_FAIL);
+		return;
+	}
+	v->srtcp_ok++;
+	wstats(w, wp->idx)->c[SG_STATS_SRTCP_RX]++;
+	if (sg_rtcp_iter_init(&it, pl, plen) == 0) {
+		while (sg_rtcp_iter_next(&it, &p) == 1) {
+			if (p.pt == SG_RTCP_RR || p.pt == SG_RTCP_SR) {
+				struct sg_rtcp_report r;
+				if (sg_rtcp_report_parse(&p, &r) == 0) {
+					v->rrs++;
+					for (unsigned i = 0; i < r.rb_count; i++) {
+						if (r.rb[i].ssrc != v->ssrc[0])
+							continue;
+						v->rr_fraction_lost = r.rb[i].fraction_lost;
+						v->rr_cum_lost = r.rb[i].cum_lost;
+						v->rr_jitter = r.rb[i].jitter;
+					}
+				}
+			} else if (p.pt == SG_RTCP_RTPFB || p.pt == SG_RTCP_PSFB) {
+				struct sg_rtcp_fb fb;
+				if (sg_rtcp_fb_parse(&p, &fb) != 0)
+					continue;
+				if (fb.kind == SG_RTCP_FB_NACK) {
+					int n = sg_rtcp_nack_seqs(&fb, NULL, 0);
+					if (n > 0)
+						v->nacks += (uint64_t)n;
+				} else if (fb.kind == SG_RTCP_FB_PLI || fb.kind == SG_RTCP_FB_FIR) {
+					v->plis++;
+					pli = true;
+				}
+			}
+		}
+	}
+	rte_pktmbuf_free(m);
+	if (pli)
+		event(w, wp->idx, NULL, SG_FP_EV_PLI, (int)(v - w->fp->viewers), v->remote_ip_be,
+		      v->remote_port_be);
+}
+
+void sg_fp_media_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	unsigned ihl = (ip->version_ihl & 0x0f) * 4u;
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)((uint8_t *)ip + ihl);
+	uint16_t ulen = rte_be_to_cpu_16(udp->dgram_len);
+	uint8_t *pl = (uint8_t *)(udp + 1);
+	struct sg_fp_viewer *v;
+
+	if (SG_UNLIKELY(ulen < 8 || 14 + ihl + ulen > rte_pktmbuf_data_len(m))) {
+		drop(w, wp->idx, m, SG_STATS_DROP_RUNT);
+		return;
+	}
+	uint16_t plen = (uint16_t)(ulen - 8);
+	switch (sg_stun_demux_classify(pl, plen)) {
+	case SG_STUN_DEMUX_STUN:
+		stun_rx(w, wp, m, eth, ip, udp, pl, plen);
+		return;
+	case SG_STUN_DEMUX_DTLS: {
+		/* DTLS is the control plane's (RFC 5764 over RFC 7983 demux). */
+		v = flow_lookup(w->fp, ip->src_addr, udp->src_port);
+		uint32_t sip = ip->src_addr;
+		uint16_t sport = udp->src_port;
+		rte_pktmbuf_adj(m, (uint16_t)(14 + ihl + 8));
+		rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - plen));
+		wstats(w, wp->idx)->c[SG_STATS_DTLS_RX]++;
+		event(w, wp->idx, m, SG_FP_EV_DTLS, v ? (int)(v - w->fp->viewers) : -1, sip, sport);
+		return;
+	}
+	case SG_STUN_DEMUX_RTCP:
+		v = flow_lookup(w->fp, ip->src_addr, udp->src_port);
+		if (!v) {
+			drop(w, wp->idx, m, SG_STATS_DROP_UNKNOWN_FLOW);
+			return;
+		}
+		if (forward_to_owner(w, v, m, wp->idx))
+			return;
+		srtcp_rx(w, wp, v, m, pl, plen);
+		return;
+	default:
+		drop(w, wp->idx, m, SG_STATS_DROP_NOT_MEDIA);
+		return;
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Commands and rings.
+ * ---------------------------------------------------------------------- */
+
+static void vlist_link(struct sg_fp_worker *w, struct sg_fp_viewer *v, unsigned mi)
+{
+	int sid = v->sid[mi];
+	struct sg_fp_wstream *ws = &w->streams[sid];
+	v->prev[mi] = NULL;
+	v->next[mi] = ws->head;
+	if (ws->head) {
+		unsigned hm = ws->head->sid[0] == sid ? 0 : 1;
+		ws->head->prev[hm] = v;
+	}
+	ws->head = v;
+	v->linked[mi] = true;
+	if (ws->n_viewers++ == 0)
+		__atomic_fetch_or(&w->fp->streams[sid].worker_mask, 1ull << w->idx, __ATOMIC_RELEASE);
+}
+
+static void vlist_unlink(struct sg_fp_worker *w, struct sg_fp_viewer *v, unsigned mi)
+{
+	int sid = v->sid[mi];
+	struct sg_fp_wstream *ws = &w->streams[sid];
+	if (!v->linked[mi])
+		return;
+	if (v->prev[mi]) {
+		unsigned pm = v->prev[mi]->sid[0] == sid ? 0 : 1;
+		v->prev[mi]->next[pm] = v->next[mi];
+	} else {
+		ws->head = v->next[mi];
+	}
+	if (v->next[mi]) {
+		unsigned nm = v->next[mi]->sid[0] == sid ? 0 : 1;
+		v->next[mi]->prev[nm] = v->prev[mi];
+	}
+	v->linked[mi] = false;
+	v->next[mi] = v->prev[mi] = NULL;
+	if (--ws->n_viewers == 0)
+		__atomic_fetch_and(&w->fp->streams[sid].worker_mask, ~(1ull << w->idx), __ATOMIC_RELEASE);
+}
+
+static void cmd_exec(struct sg_fp_worker *w, struct sg_fp_cmd *c)
+{
+	struct sg_fp_viewer *v = &w->fp->viewers[c->viewer];
+
+	switch (c->type) {
+	case SG_FP_CMD_KEYS:
+		for (unsigned mi = 0; mi < 2; mi++) {
+			v->srtp[mi] = c->srtp[mi];
+			if (v->sid[mi] >= 0 && v->srtp[mi] && !v->linked[mi]) {
+				v->waiting_kf[mi] = w->fp->streams[v->sid[mi]].conf.video;
+				vlist_link(w, v, mi);
+			}
+		}
+		v->state = SG_FP_V_PLAYING;
+		break;
+	case SG_FP_CMD_DEL:
+		for (unsigned mi = 0; mi < 2; mi++)
+			if (v->sid[mi] >= 0)
+				vlist_unlink(w, v, mi);
+		v->state = SG_FP_V_DEAD;
+		break;
+	}
+	w->stats.port[v->port_idx].c[SG_STATS_CMDS]++;
+	__atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
+}
+
+/* A datagram from the control plane (DTLS) to one of our viewers. */
+static void send_rx(struct sg_fp_worker *w, struct rte_mbuf *m)
+{
+	struct sg_fp_meta *meta = sg_fp_meta(m);
+	struct sg_fp_viewer *v = &w->fp->viewers[meta->viewer];
+	struct sg_fp_wport *wp = &w->wports[v->port_idx];
+	uint16_t len = rte_pktmbuf_data_len(m);
+	uint8_t *h;
+
+	if (!v->selected || v->state == SG_FP_V_DEAD ||
+	    !(h = (uint8_t *)rte_pktmbuf_prepend(m, SG_FP_HDR_LEN))) {
+		drop(w, v->port_idx, m, SG_STATS_DROP_UNKNOWN_FLOW);
+		return;
+	}
+	put_headers(wp, v, h, len);
+	wstats(w, v->port_idx)->c[SG_STATS_DTLS_TX]++;
+	sg_fp_txbuf_add(&wp->tx_nic, m, wstats(w, v->port_idx), SG_STATS_DROP_TX_FULL);
+}
+
+unsigned sg_fp_worker_rings(struct sg_fp_worker *w)
+{
+	void *objs[SG_FP_MAX_BURST];
+	unsigned n, i, work = 0;
+
+	n = rte_ring_sc_dequeue_burst(w->cmd_ring, objs, 8, NULL);
+	for (i = 0; i < n; i++)
+		cmd_exec(w, objs[i]);
+	work += n;
+	n = rte_ring_sc_dequeue_burst(w->pkt_ring, objs, w->burst, NULL);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = objs[i];
+		struct sg_fp_meta *meta = sg_fp_meta(m);
+		unsigned pidx = meta->port_idx < w->n_wports ? meta->port_idx : 0;
+		w->stats.port[pidx].c[SG_STATS_FWD_RX]++;
+		switch (meta->type) {
+		case SG_FP_META_MEDIA:
+			fanout(w, m, meta->sid, meta->flags);
+			rte_pktmbuf_free(m);
+			break;
+		case SG_FP_META_INGEST:
+			ingest(w, m, meta->sid, pidx);
+			break;
+		case SG_FP_META_VIEWER:
+			sg_fp_media_rx(w, &w->wports[pidx], m);
+			break;
+		case SG_FP_META_EVENT: /* SEND uses the EVENT type on a worker ring */
+			send_rx(w, m);
+			break;
+		default:
+			drop(w, pidx, m, SG_STATS_DROP_SHUTDOWN);
+		}
+	}
+	return work + n;
+}
+
+void sg_fp_worker_media_stop(struct sg_fp_worker *w)
+{
+	void *obj;
+	while (rte_ring_sc_dequeue(w->cmd_ring, &obj) == 0)
+		cmd_exec(w, obj);
+	while (rte_ring_sc_dequeue(w->pkt_ring, &obj) == 0)
+		drop(w, 0, obj, SG_STATS_DROP_SHUTDOWN);
+}

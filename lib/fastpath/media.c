@@ -1,0 +1,626 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Control side of the media path: streams, ingest bindings, viewers, the
+ * command rings to the workers and the event ring back. Runs on the main
+ * lcore only. The shared tables (port map, ufrag and flow hashes, viewer
+ * slots) have exactly one writer, this file; workers read them lock-free and
+ * report quiescent states (RCU QSBR) so removed entries are reclaimed only
+ * when no worker can still hold them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+#include <rte_cycles.h>
+#include <rte_hash.h>
+#include <rte_jhash.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "fastpath_priv.h"
+#include "sg_common.h"
+
+#define TAG "media"
+#define MAX_PENDING 4096
+
+struct pending {
+	struct sg_fp_cmd *cmd;
+};
+
+static struct pending g_pending[MAX_PENDING];
+static unsigned g_n_pending;
+static int g_free[MAX_PENDING];     /* viewers waiting for an RCU grace period */
+static unsigned g_n_free;
+static struct sg_srtp_engine *g_ctl_srtp;
+
+static int rtp_codec_of(enum sg_fp_codec c)
+{
+	switch (c) {
+	case SG_FP_CODEC_H264: return SG_RTP_CODEC_H264;
+	case SG_FP_CODEC_H265: return SG_RTP_CODEC_H265;
+	case SG_FP_CODEC_VP8: return SG_RTP_CODEC_VP8;
+	case SG_FP_CODEC_VP9: return SG_RTP_CODEC_VP9;
+	case SG_FP_CODEC_AV1: return SG_RTP_CODEC_AV1;
+	default: return -1;
+	}
+}
+
+int sg_fp_media_init(struct sg_fp *fp, char *err, size_t errlen)
+{
+	char name[RTE_RING_NAMESIZE];
+	int sock = (int)rte_socket_id();
+	size_t qsz;
+
+	fp->max_viewers = fp->conf.max_viewers ? fp->conf.max_viewers : 4096;
+	fp->srtp_arch = fp->conf.srtp_arch;
+	fp->tsc_hz = rte_get_tsc_hz();
+	fp->port_map = rte_zmalloc("sg_port_map", 65536 * sizeof(uint16_t), RTE_CACHE_LINE_SIZE);
+	fp->viewers = rte_zmalloc("sg_viewers", (size_t)fp->max_viewers * sizeof(struct sg_fp_viewer),
+				  RTE_CACHE_LINE_SIZE);
+	if (!fp->port_map || !fp->viewers) {
+		snprintf(err, errlen, "out of memory for %u viewers", fp->max_viewers);
+		return -ENOMEM;
+	}
+	qsz = rte_rcu_qsbr_get_memsize(fp->n_workers);
+	fp->qsbr = rte_zmalloc("sg_qsbr", qsz, RTE_CACHE_LINE_SIZE);
+	if (!fp->qsbr || rte_rcu_qsbr_init(fp->qsbr, fp->n_workers) != 0) {
+		snprintf(err, errlen, "cannot set up RCU for %u workers", fp->n_workers);
+		return -ENOMEM;
+	}
+	for (unsigned h = 0; h < 2; h++) {
+		struct rte_hash_parameters hp = {
+			.name = h ? "sg_flows" : "sg_ufrags",
+			.entries = fp->max_viewers * 2 < 1024 ? 1024 : fp->max_viewers * 2,
+			.key_len = 8,
+			.hash_func = rte_jhash,
+			.socket_id = sock,
+			.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+		};
+		struct rte_hash_rcu_config rc = {.v = fp->qsbr, .mode = RTE_HASH_QSBR_MODE_DQ};
+		struct rte_hash *t = rte_hash_create(&hp);
+		if (!t || rte_hash_rcu_qsbr_add(t, &rc) != 0) {
+			snprintf(err, errlen, "cannot create the %s table: %s", hp.name,
+				 rte_strerror(rte_errno));
+			if (t)
+				rte_hash_free(t);
+			return -ENOMEM;
+		}
+		if (h)
+			fp->flow_hash = t;
+		else
+			fp->ufrag_hash = t;
+	}
+	fp->ev_ring = rte_ring_create("sg_events", SG_FP_RING_SIZE, sock, RING_F_SC_DEQ);
+	if (!fp->ev_ring) {
+		snprintf(err, errlen, "cannot create the event ring: %s", rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	g_ctl_srtp = sg_srtp_engine_create((enum sg_srtp_arch)fp->srtp_arch);
+	if (!g_ctl_srtp) {
+		snprintf(err, errlen, "cannot create the SRTP engine: %s", strerror(errno));
+		return -errno;
+	}
+	for (unsigned i = 0; i < fp->n_workers; i++) {
+		struct sg_fp_worker *w = fp->workers[i];
+		w->fp = fp;
+		snprintf(name, sizeof(name), "sg_cmd%u", i);
+		w->cmd_ring = rte_ring_create(name, 1024, sock, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "sg_pkt%u", i);
+		w->pkt_ring = rte_ring_create(name, SG_FP_RING_SIZE, sock, RING_F_SC_DEQ);
+		w->srtp = sg_srtp_engine_create((enum sg_srtp_arch)fp->srtp_arch);
+		if (!w->cmd_ring || !w->pkt_ring || !w->srtp) {
+			snprintf(err, errlen, "cannot set up worker %u rings/SRTP engine", i);
+			return -ENOMEM;
+		}
+	}
+	SG_INFO(TAG, "viewer table %u slots of %zu bytes; SRTP arch %s (AES-CM) / %s (GCM)",
+		fp->max_viewers, sizeof(struct sg_fp_viewer),
+		sg_srtp_arch_name(sg_srtp_engine_arch(g_ctl_srtp, SG_SRTP_AES128_CM_SHA1_80)),
+		sg_srtp_arch_name(sg_srtp_engine_arch(g_ctl_srtp, SG_SRTP_AEAD_AES_128_GCM)));
+	return 0;
+}
+
+static void viewer_reclaim(struct sg_fp *fp, struct sg_fp_viewer *v)
+{
+	for (unsigned mi = 0; mi < 2; mi++) {
+		if (v->srtp_mem[mi]) {
+			sg_srtp_ctx_wipe(v->srtp_mem[mi]);
+			rte_free(v->srtp_mem[mi]);
+		}
+	}
+	sg_stun_key_wipe(&v->key);
+	memset(v, 0, sizeof(*v));
+	(void)fp;
+}
+
+void sg_fp_media_fini(struct sg_fp *fp)
+{
+	void *obj;
+
+	if (fp->ev_ring) {
+		while (rte_ring_sc_dequeue(fp->ev_ring, &obj) == 0)
+			rte_pktmbuf_free(obj);
+		rte_ring_free(fp->ev_ring);
+	}
+	for (unsigned i = 0; i < g_n_pending; i++)
+		rte_free(g_pending[i].cmd);
+	g_n_pending = 0;
+	g_n_free = 0;
+	for (unsigned i = 0; i < fp->n_workers; i++) {
+		struct sg_fp_worker *w = fp->workers[i];
+		if (!w)
+			continue;
+		if (w->pkt_ring) {
+			while (rte_ring_sc_dequeue(w->pkt_ring, &obj) == 0)
+				rte_pktmbuf_free(obj);
+			rte_ring_free(w->pkt_ring);
+		}
+		if (w->cmd_ring) {
+			while (rte_ring_sc_dequeue(w->cmd_ring, &obj) == 0)
+				rte_free(obj);
+			rte_ring_free(w->cmd_ring);
+		}
+		sg_srtp_engine_free(w->srtp);
+		for (unsigned s = 0; s < SG_FP_MAX_STREAMS; s++)
+			rte_free(w->streams[s].pset);
+	}
+	if (fp->viewers)
+		for (unsigned i = 0; i < fp->max_viewers; i++)
+			if (fp->viewers[i].state != SG_FP_V_FREE || fp->viewers[i].free_pending)
+				viewer_reclaim(fp, &fp->viewers[i]);
+	if (fp->ufrag_hash)
+		rte_hash_free(fp->ufrag_hash);
+	if (fp->flow_hash)
+		rte_hash_free(fp->flow_hash);
+	rte_free(fp->qsbr);
+	rte_free(fp->viewers);
+	rte_free(fp->port_map);
+	sg_srtp_engine_free(g_ctl_srtp);
+	g_ctl_srtp = NULL;
+}
+
+/* ---- streams ------------------------------------------------------------ */
+
+static bool sid_ok(const struct sg_fp *fp, int sid)
+{
+	return sid >= 0 && sid < SG_FP_MAX_STREAMS && fp->streams[sid].in_use;
+}
+
+int sg_fp_stream_add(struct sg_fp *fp, const struct sg_fp_stream_conf *sc)
+{
+	int codec;
+
+	if (!sc || !sc->clock_rate)
+		return -EINVAL;
+	codec = rtp_codec_of(sc->codec);
+	for (int sid = 0; sid < SG_FP_MAX_STREAMS; sid++) {
+		struct sg_fp_stream *s = &fp->streams[sid];
+		if (s->in_use)
+			continue;
+		memset(s, 0, sizeof(*s));
+		s->conf = *sc;
+		s->rtp_codec = sc->video ? codec : -1;
+		for (unsigned i = 0; i < fp->n_workers; i++) {
+			struct sg_fp_wstream *ws = &fp->workers[i]->streams[sid];
+			struct sg_rtp_pset_cache *ps = ws->pset;
+			memset(ws, 0, sizeof(*ws));
+			if (codec == SG_RTP_CODEC_H264 || codec == SG_RTP_CODEC_H265) {
+				if (!ps)
+					ps = rte_zmalloc("sg_pset", sizeof(*ps), RTE_CACHE_LINE_SIZE);
+				if (!ps)
+					return -ENOMEM;
+				sg_rtp_pset_init(ps, (enum sg_rtp_codec)codec);
+				ws->pset = ps;
+			} else {
+				rte_free(ps);
+			}
+		}
+		__atomic_store_n(&s->in_use, true, __ATOMIC_RELEASE);
+		return sid;
+	}
+	return -ENOSPC;
+}
+
+int sg_fp_stream_del(struct sg_fp *fp, int sid)
+{
+	if (!sid_ok(fp, sid))
+		return -EINVAL;
+	for (unsigned i = 0; i < fp->n_workers; i++)
+		if (fp->workers[i]->streams[sid].n_viewers)
+			return -EBUSY;
+	for (unsigned p = 0; p < 65536; p++)
+		if (fp->port_map[p] == sid + 1)
+			__atomic_store_n(&fp->port_map[p], 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&fp->streams[sid].in_use, false, __ATOMIC_RELEASE);
+	/* Wait until no worker is inside a packet of this stream. */
+	if (fp->running)
+		rte_rcu_qsbr_synchronize(fp->qsbr, RTE_QSBR_THRID_INVALID);
+	return 0;
+}
+
+int sg_fp_stream_pset_seed(struct sg_fp *fp, int sid, const uint8_t *nal, uint16_t len)
+{
+	struct sg_fp_stream *s;
+	int rc;
+
+	if (!sid_ok(fp, sid) || !nal || !len)
+		return -EINVAL;
+	s = &fp->streams[sid];
+	if (s->rtp_codec != SG_RTP_CODEC_H264 && s->rtp_codec != SG_RTP_CODEC_H265)
+		return -EINVAL;
+	if (s->flowing)
+		return -EBUSY;
+	if (!s->have_seed) {
+		sg_rtp_pset_init(&s->seed, (enum sg_rtp_codec)s->rtp_codec);
+		s->have_seed = true;
+	}
+	rc = sg_rtp_pset_put_nal(&s->seed, nal, len);
+	return rc < 0 ? rc : 0;
+}
+
+int sg_fp_ingest_bind(struct sg_fp *fp, uint16_t port, int sid)
+{
+	if (!sid_ok(fp, sid) || port == 0)
+		return -EINVAL;
+	for (unsigned i = 0; i < fp->conf.n_media_ports; i++)
+		if (fp->conf.media_ports[i] == port)
+			return -EADDRINUSE;
+	if (fp->port_map[port] && fp->port_map[port] != sid + 1)
+		return -EADDRINUSE;
+	__atomic_store_n(&fp->port_map[port], (uint16_t)(sid + 1), __ATOMIC_RELEASE);
+	return 0;
+}
+
+int sg_fp_ingest_unbind(struct sg_fp *fp, uint16_t port)
+{
+	if (!fp->port_map[port])
+		return -EINVAL;
+	__atomic_store_n(&fp->port_map[port], 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int sg_fp_ingest_push(struct sg_fp *fp, int sid, const uint8_t *rtp, uint16_t len)
+{
+	struct rte_mbuf *m;
+	struct sg_fp_meta *meta;
+
+	if (!sid_ok(fp, sid) || !rtp || len < 12)
+		return -EINVAL;
+	m = rte_pktmbuf_alloc(fp->pool);
+	if (!m || rte_pktmbuf_tailroom(m) < len) {
+		rte_pktmbuf_free(m);
+		fp->push_drops++;
+		return -ENOBUFS;
+	}
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), rtp, len);
+	m->data_len = m->pkt_len = len;
+	meta = sg_fp_meta(m);
+	memset(meta, 0, sizeof(*meta));
+	meta->type = SG_FP_META_INGEST;
+	meta->sid = (int16_t)sid;
+	/* One ingest worker per stream keeps its packets in order. */
+	if (rte_ring_mp_enqueue(fp->workers[(unsigned)sid % fp->n_workers]->pkt_ring, m) != 0) {
+		rte_pktmbuf_free(m);
+		fp->push_drops++;
+		return -ENOBUFS;
+	}
+	return 0;
+}
+
+int sg_fp_stream_stats_get(const struct sg_fp *fp, int sid, struct sg_fp_stream_stats *st)
+{
+	uint64_t last = 0;
+
+	if (!sid_ok(fp, sid))
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	for (unsigned i = 0; i < fp->n_workers; i++) {
+		const struct sg_fp_wstream *ws = &fp->workers[i]->streams[sid];
+		st->pkts += ws->pkts;
+		st->bytes += ws->bytes;
+		st->bad += ws->bad;
+		st->keyframes += ws->keyframes;
+		st->fanout_pkts += ws->fanout_pkts;
+		st->fanout_bytes += ws->fanout_bytes;
+		st->viewers += ws->n_viewers;
+		if (ws->ingest_init && ws->last_rx_tsc >= last) {
+			last = ws->last_rx_tsc;
+			st->lost = sg_rtp_stats_lost(&ws->rs);
+			st->jitter = sg_rtp_stats_jitter(&ws->rs);
+			st->ssrc = ws->ssrc;
+		}
+	}
+	if (last) {
+		uint64_t now_tsc = rte_rdtsc(), now_ns = sg_now_ns();
+		uint64_t age_ns = (uint64_t)((double)(now_tsc - last) * 1e9 / (double)fp->tsc_hz);
+		st->last_rx_ns = now_ns > age_ns ? now_ns - age_ns : 1;
+	}
+	return 0;
+}
+
+/* ---- viewers ------------------------------------------------------------- */
+
+static struct sg_fp_viewer *viewer_of(const struct sg_fp *fp, int h)
+{
+	if (h < 0 || (unsigned)h >= fp->max_viewers)
+		return NULL;
+	struct sg_fp_viewer *v = &fp->viewers[h];
+	return v->state == SG_FP_V_FREE || v->state == SG_FP_V_DEAD ? NULL : v;
+}
+
+int sg_fp_viewer_add(struct sg_fp *fp, const struct sg_fp_viewer_conf *vc)
+{
+	size_t rl;
+
+	if (!vc || strlen(vc->local_ufrag) != SG_FP_UFRAG_LEN || vc->port_idx >= fp->n_ports ||
+	    (rl = strlen(vc->remote_ufrag)) == 0 || rl > 64 || !vc->local_pwd[0])
+		return -EINVAL;
+	for (unsigned mi = 0; mi < 2; mi++)
+		if (vc->sid[mi] >= 0 && !sid_ok(fp, vc->sid[mi]))
+			return -EINVAL;
+	if (vc->sid[0] < 0 && vc->sid[1] < 0)
+		return -EINVAL;
+	if (rte_hash_lookup(fp->ufrag_hash, vc->local_ufrag) >= 0)
+		return -EEXIST;
+	for (unsigned i = 0; i < fp->max_viewers; i++) {
+		struct sg_fp_viewer *v = &fp->viewers[i];
+		if (v->state != SG_FP_V_FREE || v->free_pending)
+			continue;
+		memset(v, 0, sizeof(*v));
+		v->session_id = vc->session_id;
+		v->owner = (uint16_t)(fp->next_owner++ % fp->n_workers);
+		v->port_idx = (uint8_t)vc->port_idx;
+		for (unsigned mi = 0; mi < 2; mi++) {
+			v->sid[mi] = (int16_t)vc->sid[mi];
+			v->ssrc[mi] = vc->ssrc[mi];
+			v->pt[mi] = vc->pt[mi];
+			v->n_media += vc->sid[mi] >= 0;
+		}
+		memcpy(v->local_ufrag, vc->local_ufrag, SG_FP_UFRAG_LEN + 1);
+		memcpy(v->remote_ufrag, vc->remote_ufrag, rl + 1);
+		v->remote_ufrag_len = (uint8_t)rl;
+		if (sg_stun_key_init(&v->key, vc->local_pwd, strlen(vc->local_pwd)) != 0) {
+			memset(v, 0, sizeof(*v));
+			return -EINVAL;
+		}
+		v->mem_bytes = sizeof(*v);
+		__atomic_store_n(&v->state, SG_FP_V_ICE, __ATOMIC_RELEASE);
+		if (rte_hash_add_key_data(fp->ufrag_hash, v->local_ufrag, (void *)(uintptr_t)i) < 0) {
+			sg_stun_key_wipe(&v->key);
+			memset(v, 0, sizeof(*v));
+			return -ENOSPC;
+		}
+		return (int)i;
+	}
+	return -ENOSPC;
+}
+
+static int cmd_post(struct sg_fp *fp, struct sg_fp_viewer *v, struct sg_fp_cmd *c)
+{
+	if (g_n_pending >= MAX_PENDING ||
+	    rte_ring_sp_enqueue(fp->workers[v->owner]->cmd_ring, c) != 0) {
+		rte_free(c);
+		return -EBUSY;
+	}
+	g_pending[g_n_pending++].cmd = c;
+	return 0;
+}
+
+int sg_fp_viewer_keys(struct sg_fp *fp, int handle, int profile, const uint8_t *local_master,
+		      const uint8_t *remote_master)
+{
+	struct sg_fp_viewer *v = viewer_of(fp, handle);
+	struct sg_fp_cmd *c;
+	size_t sz;
+	int rc;
+
+	if (!v || !local_master || !remote_master || profile < 0 || profile >= SG_SRTP_PROFILE__MAX)
+		return -EINVAL;
+	if (v->srtp_mem[0] || v->srtp_mem[1])
+		return -EBUSY;
+	sz = sg_srtp_ctx_size((enum sg_srtp_profile)profile);
+	c = rte_zmalloc("sg_cmd", sizeof(*c), 0);
+	if (!c)
+		return -ENOMEM;
+	for (unsigned mi = 0; mi < 2; mi++) {
+		struct sg_srtp_rtp_params prm = {.ssrc = v->ssrc[mi], .pt = v->pt[mi]};
+		if (v->sid[mi] < 0)
+			continue;
+		/* Random initial sequence number and timestamp (RFC 3550 §5.1). */
+		RAND_bytes((unsigned char *)&prm.seq_delta, sizeof(prm.seq_delta));
+		RAND_bytes((unsigned char *)&prm.ts_delta, sizeof(prm.ts_delta));
+		v->srtp_mem[mi] = rte_zmalloc_socket("sg_srtp", sz, 64,
+						     (int)rte_lcore_to_socket_id(fp->workers[v->owner]->lcore_id));
+		if (!v->srtp_mem[mi]) {
+			rc = -ENOMEM;
+			goto err;
+		}
+		rc = sg_srtp_ctx_init(g_ctl_srtp, v->srtp_mem[mi], sz, (enum sg_srtp_profile)profile,
+				      local_master, remote_master, &prm);
+		if (rc < 0)
+			goto err;
+		c->srtp[mi] = v->srtp_mem[mi];
+		v->mem_bytes += sz;
+	}
+	c->type = SG_FP_CMD_KEYS;
+	c->viewer = handle;
+	return cmd_post(fp, v, c);
+err:
+	rte_free(c);
+	for (unsigned mi = 0; mi < 2; mi++) {
+		rte_free(v->srtp_mem[mi]);
+		v->srtp_mem[mi] = NULL;
+	}
+	return rc;
+}
+
+int sg_fp_viewer_send(struct sg_fp *fp, int handle, const uint8_t *dgram, uint16_t len)
+{
+	struct sg_fp_viewer *v = viewer_of(fp, handle);
+	struct rte_mbuf *m;
+	struct sg_fp_meta *meta;
+
+	if (!v || !dgram || !len)
+		return -EINVAL;
+	if (!v->selected)
+		return -ENOTCONN;
+	m = rte_pktmbuf_alloc(fp->pool);
+	if (!m || rte_pktmbuf_tailroom(m) < len || rte_pktmbuf_headroom(m) < SG_FP_HDR_LEN) {
+		rte_pktmbuf_free(m);
+		return -ENOBUFS;
+	}
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), dgram, len);
+	m->data_len = m->pkt_len = len;
+	meta = sg_fp_meta(m);
+	memset(meta, 0, sizeof(*meta));
+	meta->type = SG_FP_META_EVENT;
+	meta->viewer = handle;
+	meta->port_idx = v->port_idx;
+	if (rte_ring_mp_enqueue(fp->workers[v->owner]->pkt_ring, m) != 0) {
+		rte_pktmbuf_free(m);
+		return -ENOBUFS;
+	}
+	return 0;
+}
+
+int sg_fp_viewer_del(struct sg_fp *fp, int handle)
+{
+	struct sg_fp_viewer *v = viewer_of(fp, handle);
+	struct sg_fp_cmd *c;
+
+	if (!v)
+		return -EINVAL;
+	rte_hash_del_key(fp->ufrag_hash, v->local_ufrag);
+	c = rte_zmalloc("sg_cmd", sizeof(*c), 0);
+	if (!c)
+		return -ENOMEM;
+	c->type = SG_FP_CMD_DEL;
+	c->viewer = handle;
+	v->free_pending = true;
+	return cmd_post(fp, v, c);
+}
+
+int sg_fp_viewer_info_get(const struct sg_fp *fp, int handle, struct sg_fp_viewer_info *vi)
+{
+	const struct sg_fp_viewer *v = viewer_of(fp, handle);
+	if (!v)
+		return -EINVAL;
+	memset(vi, 0, sizeof(*vi));
+	vi->session_id = v->session_id;
+	vi->worker = v->owner;
+	vi->selected = v->selected;
+	vi->keyed = v->state == SG_FP_V_PLAYING;
+	vi->remote_ip = rte_be_to_cpu_32(v->remote_ip_be);
+	vi->remote_port = rte_be_to_cpu_16(v->remote_port_be);
+	if (v->last_check_tsc) {
+		uint64_t age = rte_rdtsc() - v->last_check_tsc;
+		uint64_t age_ns = (uint64_t)((double)age * 1e9 / (double)fp->tsc_hz), now = sg_now_ns();
+		vi->last_check_ns = now > age_ns ? now - age_ns : 1;
+	}
+	vi->pkts = v->pkts;
+	vi->bytes = v->bytes;
+	vi->stun_ok = v->stun_ok;
+	vi->srtcp_ok = v->srtcp_ok;
+	vi->srtcp_bad = v->srtcp_bad;
+	vi->nacks = v->nacks;
+	vi->plis = v->plis;
+	vi->rrs = v->rrs;
+	vi->drops = v->drops;
+	vi->rr_fraction_lost = v->rr_fraction_lost;
+	vi->rr_cum_lost = v->rr_cum_lost;
+	vi->rr_jitter = v->rr_jitter;
+	vi->mem_bytes = v->mem_bytes;
+	return 0;
+}
+
+size_t sg_fp_viewer_mem(int profile, unsigned n_media)
+{
+	if (profile < 0 || profile >= SG_SRTP_PROFILE__MAX)
+		return 0;
+	return sizeof(struct sg_fp_viewer) + n_media * sg_srtp_ctx_size((enum sg_srtp_profile)profile);
+}
+
+/* ---- events and housekeeping ---------------------------------------------- */
+
+unsigned sg_fp_events_poll(struct sg_fp *fp, struct sg_fp_event *ev, unsigned max)
+{
+	void *objs[64];
+	unsigned n = rte_ring_sc_dequeue_burst(fp->ev_ring, objs, max < 64 ? max : 64, NULL);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct rte_mbuf *m = objs[i];
+		struct sg_fp_meta *meta = sg_fp_meta(m);
+		struct sg_fp_event *e = &ev[i];
+		memset(e, 0, sizeof(*e));
+		e->type = (enum sg_fp_event_type)meta->ev;
+		e->viewer = meta->viewer;
+		e->ip = rte_be_to_cpu_32(meta->ip_be);
+		e->port = rte_be_to_cpu_16(meta->port_be);
+		e->priv = m;
+		if (e->viewer >= 0 && (unsigned)e->viewer < fp->max_viewers)
+			e->session_id = fp->viewers[e->viewer].session_id;
+		if (e->type == SG_FP_EV_DTLS) {
+			e->data = rte_pktmbuf_mtod(m, const uint8_t *);
+			e->len = rte_pktmbuf_data_len(m);
+		} else if (e->type == SG_FP_EV_SELECTED && viewer_of(fp, e->viewer)) {
+			/* The control plane is the only writer of the flow table. */
+			struct sg_fp_flow_key k = {.ip_be = meta->ip_be, .port_be = meta->port_be};
+			rte_hash_add_key_data(fp->flow_hash, &k, (void *)(uintptr_t)e->viewer);
+		}
+	}
+	return n;
+}
+
+void sg_fp_events_release(struct sg_fp *fp, struct sg_fp_event *ev, unsigned n)
+{
+	(void)fp;
+	for (unsigned i = 0; i < n; i++)
+		rte_pktmbuf_free(ev[i].priv);
+}
+
+/* Remove every flow entry that points at viewer h (a viewer may have moved). */
+static void flows_forget(struct sg_fp *fp, int h)
+{
+	const void *key;
+	void *data;
+	uint32_t it = 0;
+	struct sg_fp_flow_key del[8];
+	unsigned n = 0;
+
+	while (n < SG_ARRAY_SIZE(del) && rte_hash_iterate(fp->flow_hash, &key, &data, &it) >= 0)
+		if ((uintptr_t)data == (uintptr_t)h)
+			memcpy(&del[n++], key, sizeof(del[0]));
+	for (unsigned i = 0; i < n; i++)
+		rte_hash_del_key(fp->flow_hash, &del[i]);
+}
+
+void sg_fp_tick(struct sg_fp *fp)
+{
+	unsigned keep = 0;
+
+	for (unsigned i = 0; i < g_n_pending; i++) {
+		struct sg_fp_cmd *c = g_pending[i].cmd;
+		if (!__atomic_load_n(&c->done, __ATOMIC_ACQUIRE)) {
+			g_pending[keep++] = g_pending[i];
+			continue;
+		}
+		if (c->type == SG_FP_CMD_DEL) {
+			struct sg_fp_viewer *v = &fp->viewers[c->viewer];
+			flows_forget(fp, c->viewer);
+			v->free_token = rte_rcu_qsbr_start(fp->qsbr);
+			g_free[g_n_free++] = c->viewer;
+		}
+		rte_free(c);
+	}
+	g_n_pending = keep;
+	/* Reclaim removed viewers once every worker has passed a quiescent state. */
+	keep = 0;
+	for (unsigned i = 0; i < g_n_free; i++) {
+		struct sg_fp_viewer *v = &fp->viewers[g_free[i]];
+		if (fp->running && rte_rcu_qsbr_check(fp->qsbr, v->free_token, false) != 1)
+			g_free[keep++] = g_free[i];
+		else
+			viewer_reclaim(fp, v);
+	}
+	g_n_free = keep;
+}
