@@ -38,11 +38,37 @@ struct loop_tag {
 	int fd;
 };
 
+int sg_loop_add(struct sg_app *app, struct sg_loop_io *io, uint32_t events)
+{
+	struct epoll_event ev = {.events = events, .data.ptr = io};
+	return epoll_ctl(app->epfd, EPOLL_CTL_ADD, io->fd, &ev) < 0 ? -errno : 0;
+}
+
+int sg_loop_mod(struct sg_app *app, struct sg_loop_io *io, uint32_t events)
+{
+	struct epoll_event ev = {.events = events, .data.ptr = io};
+	return epoll_ctl(app->epfd, EPOLL_CTL_MOD, io->fd, &ev) < 0 ? -errno : 0;
+}
+
+void sg_loop_del(struct sg_app *app, struct sg_loop_io *io)
+{
+	if (io->fd >= 0)
+		epoll_ctl(app->epfd, EPOLL_CTL_DEL, io->fd, NULL);
+}
+
+/* Every loop turn: fast-path events and housekeeping, then the modules' timers. */
+static void loop_tick(struct sg_app *app, uint64_t now)
+{
+	sg_fp_tick(app->fp);
+	(void)now;
+}
+
 static int loop_run(struct sg_app *app)
 {
 	struct loop_tag sig_tag = {-1}, timer_tag = {-1};
 	struct epoll_event ev, evs[32];
 	struct itimerspec its = {.it_interval = {0, TICK_MS * 1000000L}, .it_value = {0, TICK_MS * 1000000L}};
+	uint64_t last_tick = 0;
 	sigset_t mask;
 	int epfd, rc = 0;
 	bool quit = false;
@@ -51,7 +77,7 @@ static int loop_run(struct sg_app *app)
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
-	epfd = epoll_create1(EPOLL_CLOEXEC);
+	epfd = app->epfd;
 	sig_tag.fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	timer_tag.fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (epfd < 0 || sig_tag.fd < 0 || timer_tag.fd < 0 || timerfd_settime(timer_tag.fd, 0, &its, NULL) < 0) {
@@ -69,7 +95,12 @@ static int loop_run(struct sg_app *app)
 		goto out;
 	}
 	while (!quit) {
-		int n = epoll_wait(epfd, evs, SG_ARRAY_SIZE(evs), -1);
+		int n = epoll_wait(epfd, evs, SG_ARRAY_SIZE(evs), SG_LOOP_TICK_MS);
+		uint64_t now = sg_now_ns();
+		if (now - last_tick >= SG_LOOP_TICK_MS * 1000000ull || n <= 0) {
+			loop_tick(app, now);
+			last_tick = now;
+		}
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -94,8 +125,9 @@ static int loop_run(struct sg_app *app)
 				if (read(timer_tag.fd, &exp, sizeof(exp)) < 0 && errno != EAGAIN)
 					SG_WARN(TAG, "timerfd: %s", strerror(errno));
 				sg_ctl_server_tick(app->ctl, sg_now_ns());
-			} else {
-				sg_ctl_server_event(app->ctl, p, evs[i].events);
+			} else if (!sg_ctl_server_event(app->ctl, p, evs[i].events)) {
+				struct sg_loop_io *io = p;
+				io->cb(app, io, evs[i].events);
 			}
 		}
 	}
@@ -104,8 +136,6 @@ out:
 		close(sig_tag.fd);
 	if (timer_tag.fd >= 0)
 		close(timer_tag.fd);
-	if (epfd >= 0)
-		close(epfd);
 	return rc;
 }
 
@@ -171,6 +201,11 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	app.start_ns = sg_now_ns();
+	app.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (app.epfd < 0) {
+		SG_ERR(TAG, "epoll: %s", strerror(errno));
+		return 1;
+	}
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		SG_ERR(TAG, "EAL initialisation failed: %s", rte_strerror(rte_errno));
 		return 1;
