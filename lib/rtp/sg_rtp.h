@@ -433,7 +433,12 @@ enum {
  * -EMSGSIZE for a payload truncated inside its descriptor/aggregation
  * structure, -EINVAL for a bad codec, -EPROTO for forbidden/reserved
  * values that make the payload unusable (H.264 F bit, H.265 F bit).
- * H.265 assumes sprop-max-don-diff = 0 (no DONL fields).
+ * Handled: H.264 single NAL, STAP-A/B, FU-A/B (S bit; MTAP16/24 are not
+ * inspected and report 0); H.265 single NAL, AP, FU (S bit; assumes
+ * sprop-max-don-diff = 0, i.e. no DONL); VP8 descriptor + payload header
+ * P bit; VP9 descriptor (B, P, SID) confirmed by the frame_type of the
+ * VP9 uncompressed header when present (ffmpeg never sets P); AV1
+ * aggregation header N bit, and a sequence header OBU as PARAM.
  */
 int sg_rtp_kf_detect(enum sg_rtp_codec codec, const uint8_t *payload, size_t len);
 

@@ -170,15 +170,14 @@ static int parse_m(struct pst *st, char *v)
 		m->kind = SG_SDP_KIND_APPLICATION;
 	m->nports = 1;
 	slash = strchr(port, '/');
-	if (slash) {
-		*slash++ = '\0';
-		if (num(slash, 65535, &n) || n == 0)
-			return fail(st, -EINVAL, "m= bad number of ports \"%.16s\"", slash);
-		m->nports = (uint16_t)n;
-	}
-	if (num(port, 65535, &n))
+	if (sdp_parse_u64(port, slash ? (size_t)(slash - port) : strlen(port), 65535, &n))
 		return fail(st, -EINVAL, "m= bad port \"%.16s\"", port);
 	m->port = (uint16_t)n;
+	if (slash) {
+		if (num(slash + 1, 65535, &n) || n == 0)
+			return fail(st, -EINVAL, "m= bad number of ports \"%.16s\"", slash + 1);
+		m->nports = (uint16_t)n;
+	}
 	if ((rc = put(st, m->proto, sizeof(m->proto), proto, "m= proto")))
 		return rc;
 	m->rtp = strstr(proto, "RTP/") != NULL;

@@ -3,7 +3,7 @@
  * fixed-size structs, codec descriptions, RTSP control URL resolution,
  * an SDP writer and base64. Control path, pure C, no allocation.
  *
- * struct sg_sdp is large (~300 KiB): allocate it on the heap.
+ * struct sg_sdp is large (~360 KiB): allocate it on the heap, not on a stack.
  */
 #ifndef SG_SDP_H
 #define SG_SDP_H
