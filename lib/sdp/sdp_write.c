@@ -115,6 +115,14 @@ int sg_sdp_w_media(struct sg_sdp_writer *w, const char *type, uint16_t port,
 	return wline(w, "m=%s %u %s%s", type, port, proto, list);
 }
 
+int sg_sdp_w_media_raw(struct sg_sdp_writer *w, const char *type, uint16_t port,
+		       const char *proto, const char *fmts)
+{
+	if (!safe(type) || !safe(proto) || !safe(fmts) || !fmts[0])
+		return wfail(w, -EINVAL);
+	return wline(w, "m=%s %u %s %s", type, port, proto, fmts);
+}
+
 int sg_sdp_w_rtpmap(struct sg_sdp_writer *w, uint8_t pt, const char *enc, uint32_t clock,
 		    unsigned channels)
 {

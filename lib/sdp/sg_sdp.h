@@ -334,6 +334,10 @@ int sg_sdp_w_bandwidth(struct sg_sdp_writer *w, const char *type, uint32_t value
 int sg_sdp_w_media(struct sg_sdp_writer *w, const char *type, uint16_t port,
 		   const char *proto, const uint8_t *pts, unsigned n);
 
+/** m=<type> <port> <proto> <fmts> for non-RTP sections (e.g. "webrtc-datachannel"). */
+int sg_sdp_w_media_raw(struct sg_sdp_writer *w, const char *type, uint16_t port,
+		       const char *proto, const char *fmts);
+
 /** a=rtpmap:<pt> <enc>/<clock>[/<channels>] (channels 0: omitted). */
 int sg_sdp_w_rtpmap(struct sg_sdp_writer *w, uint8_t pt, const char *enc, uint32_t clock,
 		    unsigned channels);
