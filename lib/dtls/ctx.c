@@ -190,7 +190,7 @@ int sg_dtls_ctx_set_srtp_profiles(struct sg_dtls_ctx *ctx, const char *profiles)
 
 int sg_dtls_ctx_set_timer(struct sg_dtls_ctx *ctx, uint32_t initial_ms, uint32_t max_ms)
 {
-	if (!ctx || initial_ms == 0 || max_ms < initial_ms || max_ms > 600000)
+	if (!ctx || initial_ms < SG_DTLS_TIMER_MIN_MS || max_ms < initial_ms || max_ms > 600000)
 		return -EINVAL;
 	ctx->timer_initial_us = initial_ms * 1000u;
 	ctx->timer_max_us = max_ms * 1000u;

@@ -91,12 +91,18 @@ struct sg_dtls_ctx;
  */
 struct sg_dtls_ctx *sg_dtls_ctx_create(const struct sg_dtls_cert *cert);
 
+/** Smallest initial retransmission timeout: OpenSSL 3.0 treats a timer with
+ * less than 15 ms left as already expired. */
+#define SG_DTLS_TIMER_MIN_MS 20
+
 /**
  * Retransmission timer for conns created after this call: initial_ms for the
  * first flight, doubled on every timeout up to max_ms. OpenSSL gives up after
  * 12 timeouts of one flight (the conn then FAILs with "handshake timed out").
- * Returns 0, or -EINVAL (NULL, initial_ms == 0, max_ms < initial_ms, or
- * max_ms > 600000).
+ * OpenSSL also retransmits by itself when a datagram is fed after the
+ * deadline passed.
+ * Returns 0, or -EINVAL (NULL, initial_ms < SG_DTLS_TIMER_MIN_MS,
+ * max_ms < initial_ms, or max_ms > 600000).
  */
 int sg_dtls_ctx_set_timer(struct sg_dtls_ctx *ctx, uint32_t initial_ms, uint32_t max_ms);
 

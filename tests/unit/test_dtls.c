@@ -135,6 +135,7 @@ static void handshake_profile(const char *offer, int want)
 
 	CU_ASSERT_FATAL(tc_handshake(&t, g_ctx, offer));
 	CU_ASSERT(t.cl.server_fp_ok); /* client checked our SDP fingerprint string */
+	CU_ASSERT_EQUAL(sg_dtls_conn_timeout_ns(t.conn, 5), UINT64_MAX); /* no timer once done */
 	CU_ASSERT_EQUAL(sg_dtls_conn_describe(t.conn, desc, sizeof(desc)), 0);
 	CU_ASSERT(strncmp(desc, "DTLSv1.2 ", 9) == 0);
 	CU_ASSERT(strstr(desc, sg_dtls_srtp_profile_name(want)) != NULL);
@@ -427,6 +428,7 @@ static void t_lost_server_flight(void)
 	uint8_t b[2000];
 	CU_ASSERT_FATAL(ctx != NULL);
 	CU_ASSERT_EQUAL(sg_dtls_ctx_set_timer(ctx, 0, 10), -EINVAL);
+	CU_ASSERT_EQUAL(sg_dtls_ctx_set_timer(ctx, 10, 100), -EINVAL); /* below OpenSSL's 15 ms */
 	CU_ASSERT_EQUAL(sg_dtls_ctx_set_timer(ctx, 50, 10), -EINVAL);
 	CU_ASSERT_EQUAL(sg_dtls_ctx_set_timer(ctx, 50, 400), 0);
 	CU_ASSERT_FATAL(tc_open(&t, ctx, &g_ccert, ALL_PROFILES, g_cfp, 0, 0));
@@ -450,6 +452,31 @@ static void t_lost_server_flight(void)
 	tp_pump(&t.cl, t.conn, NULL, NULL, &t.st); /* retransmitted flight */
 	CU_ASSERT_EQUAL(sg_dtls_conn_state(t.conn), SG_DTLS_CONNECTED);
 	CU_ASSERT(t.cl.done);
+	tc_close(&t);
+	sg_dtls_ctx_free(ctx);
+}
+
+/* The peer never answers: OpenSSL gives up after 12 timeouts of a flight. */
+static void t_give_up(void)
+{
+	struct sg_dtls_ctx *ctx = sg_dtls_ctx_create(g_cert);
+	struct tc t;
+	uint8_t b[2000];
+	int r = 0, i;
+	CU_ASSERT_FATAL(ctx != NULL);
+	CU_ASSERT_EQUAL(sg_dtls_ctx_set_timer(ctx, 50, 50), 0);
+	CU_ASSERT_FATAL(tc_open(&t, ctx, &g_ccert, ALL_PROFILES, g_cfp, 0, 0));
+	int n = tp_client_pop(&t.cl, b, sizeof(b));
+	CU_ASSERT_EQUAL(sg_dtls_conn_input(t.conn, b, (size_t)n, sg_now_ns()), 0);
+	for (i = 0; i < 40 && r == 0; i++) {
+		drain(t.conn);
+		sleep_until(sg_dtls_conn_timeout_ns(t.conn, sg_now_ns()) + 500000);
+		r = sg_dtls_conn_on_timeout(t.conn, sg_now_ns());
+	}
+	CU_ASSERT_EQUAL(r, -ETIMEDOUT);
+	CU_ASSERT(i >= 12);
+	CU_ASSERT_EQUAL(sg_dtls_conn_state(t.conn), SG_DTLS_FAILED);
+	CU_ASSERT(strstr(sg_dtls_conn_error(t.conn), "timed out") != NULL);
 	tc_close(&t);
 	sg_dtls_ctx_free(ctx);
 }
@@ -524,6 +551,44 @@ static void t_lost_final_flight(void)
 	tp_pump(&t.cl, t.conn, NULL, NULL, &t.st);
 	CU_ASSERT(t.cl.done);
 	CU_ASSERT_FALSE(t.cl.failed);
+	tc_close(&t);
+}
+
+/* A DTLS 1.3-capable ClientHello (Chromium: legacy_version DTLS 1.2 plus
+ * supported_versions {DTLS 1.3, DTLS 1.2}) is answered with a DTLS 1.2
+ * ServerHello. The real client's ClientHello is rewritten, so the handshake
+ * cannot finish (transcripts differ); we check the ServerHello only. */
+static void t_dtls13_offer(void)
+{
+	struct tc t;
+	uint8_t ch[2000], out[1500];
+	static const uint8_t sv[] = {0x00, 0x2b, 0x00, 0x05, 0x04, 0xfe, 0xfc, 0xfe, 0xfd};
+	CU_ASSERT_FATAL(tc_open(&t, g_ctx, &g_ccert, ALL_PROFILES, g_cfp, 0, 0));
+	int n = tp_client_pop(&t.cl, ch, sizeof(ch));
+	CU_ASSERT_FATAL(n > 13 + 12 && ch[13] == 1); /* one record, ClientHello */
+	size_t body = 13 + 12, p = body + 2 + 32;
+	p += 1 + ch[p];                          /* session_id */
+	p += 1 + ch[p];                          /* cookie */
+	p += 2 + ((size_t)ch[p] << 8 | ch[p + 1]); /* cipher_suites */
+	p += 1 + ch[p];                          /* compression_methods */
+	size_t ext_len = (size_t)ch[p] << 8 | ch[p + 1];
+	CU_ASSERT_FATAL(p + 2 + ext_len == (size_t)n);
+	memcpy(ch + n, sv, sizeof(sv));
+	ext_len += sizeof(sv);
+	ch[p] = (uint8_t)(ext_len >> 8), ch[p + 1] = (uint8_t)ext_len;
+	size_t hs_len = (size_t)n + sizeof(sv) - body;
+	ch[14] = ch[22] = (uint8_t)(hs_len >> 16); /* length and fragment_length */
+	ch[15] = ch[23] = (uint8_t)(hs_len >> 8);
+	ch[16] = ch[24] = (uint8_t)hs_len;
+	ch[11] = (uint8_t)((hs_len + 12) >> 8), ch[12] = (uint8_t)(hs_len + 12);
+	CU_ASSERT_EQUAL(sg_dtls_conn_input(t.conn, ch, (size_t)n + sizeof(sv), 0), 0);
+	CU_ASSERT_EQUAL(sg_dtls_conn_state(t.conn), SG_DTLS_HANDSHAKING);
+	n = sg_dtls_conn_output(t.conn, out, sizeof(out));
+	CU_ASSERT_FATAL(n > 13 + 12 + 2);
+	CU_ASSERT_EQUAL(out[0], 22);  /* handshake record */
+	CU_ASSERT_EQUAL(out[13], 2);  /* ServerHello */
+	CU_ASSERT_EQUAL(out[25], 0xfe); /* server_version DTLS 1.2 */
+	CU_ASSERT_EQUAL(out[26], 0xfd);
 	tc_close(&t);
 }
 
@@ -797,8 +862,10 @@ int main(void)
 	CU_add_test(s, "after connect: garbage, replay, app data, close", t_after_connect);
 	CU_add_test(s, "lost server flight: timer retransmits", t_lost_server_flight);
 	CU_add_test(s, "default timer 1 s", t_default_timer);
+	CU_add_test(s, "retransmission limit -> FAILED", t_give_up);
 	CU_add_test(s, "lost client flight", t_lost_client_flight);
 	CU_add_test(s, "lost server final flight", t_lost_final_flight);
+	CU_add_test(s, "DTLS 1.3 offer answered with 1.2", t_dtls13_offer);
 	CU_add_test(s, "small MTU, RSA client cert", t_small_mtu);
 	CU_add_test(s, "fingerprint algorithms and parse errors", t_fingerprint_forms);
 	CU_add_test(s, "generated cert", t_cert_generate);
