@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * lib/dtls connection: sans-IO DTLS 1.2 server on two OpenSSL memory BIOs.
  *
- * Datagram boundaries: a received datagram is written alone into the empty
- * read BIO and the DTLS record layer reads it with one BIO_read (it treats
- * one read as one datagram); whatever it leaves is discarded so datagrams
- * never merge. On the way out OpenSSL writes whole records (each sized to the
+ * Datagram boundaries: each record of a received datagram is written alone
+ * into the empty read BIO and the DTLS record layer reads it with one
+ * BIO_read (it treats one read as one datagram); whatever it leaves is
+ * discarded so records never merge. On the way out OpenSSL writes whole records (each sized to the
  * MTU, SSL_OP_NO_QUERY_MTU + SSL_set_mtu) into the write BIO; output packs
  * consecutive whole records into datagrams up to the MTU (RFC 6347 §4.1.1).
  */
@@ -246,10 +246,16 @@ static int drive(struct sg_dtls_conn *c)
 	return 0;
 }
 
+static inline size_t rec_len(const uint8_t *p)
+{
+	return DTLS_RECORD_HDR_LEN + ((size_t)p[11] << 8 | p[12]);
+}
+
 int sg_dtls_conn_input(struct sg_dtls_conn *c, const uint8_t *dgram, size_t len, uint64_t now_ns)
 {
-	int rc;
+	int rc = 0;
 
+	SG_UNUSED(now_ns);
 	if (!c || !dgram || !len)
 		return -EINVAL;
 	if (c->state == SG_DTLS_FAILED || c->state == SG_DTLS_CLOSED) {
@@ -267,23 +273,36 @@ int sg_dtls_conn_input(struct sg_dtls_conn *c, const uint8_t *dgram, size_t len,
 	}
 	c->stats.rx_dgrams++;
 	c->stats.rx_bytes += len;
-	c->last_rx_ns = now_ns;
-	ERR_clear_error();
-	if (BIO_write(c->rbio, dgram, (int)len) != (int)len) {
+	/*
+	 * Hand the records of the datagram to OpenSSL one at a time (RFC 6347
+	 * §4.1.1: a datagram carries whole records). OpenSSL discards the rest
+	 * of a datagram after any record it drops (bad version, replay, ...):
+	 * e.g. a client's ClientHello retransmission (record version DTLS 1.0)
+	 * sent in one datagram with its next flight would cost that flight and
+	 * a retransmission timeout. Per record, only the bad record is lost.
+	 * A trailing partial record is dropped here (RFC 6347 §4.1.2.7).
+	 */
+	for (size_t off = 0; off < len;) {
+		size_t r;
+		if (len - off < DTLS_RECORD_HDR_LEN || (r = rec_len(dgram + off)) > len - off) {
+			c->stats.rx_bad_records++;
+			break;
+		}
 		ERR_clear_error();
-		(void)BIO_reset(c->rbio);
-		return -ENOMEM;
+		if (BIO_write(c->rbio, dgram + off, (int)r) != (int)r) {
+			ERR_clear_error();
+			(void)BIO_reset(c->rbio);
+			return -ENOMEM;
+		}
+		rc = drive(c);
+		/* One record at a time: never let a remainder merge with the next. */
+		if (BIO_ctrl_pending(c->rbio) > 0)
+			(void)BIO_reset(c->rbio);
+		if (rc < 0 || c->state == SG_DTLS_FAILED || c->state == SG_DTLS_CLOSED)
+			return rc;
+		off += r;
 	}
-	rc = drive(c);
-	/* One datagram at a time: never let a remainder merge with the next one. */
-	if (BIO_ctrl_pending(c->rbio) > 0)
-		(void)BIO_reset(c->rbio);
-	return rc;
-}
-
-static inline size_t rec_len(const uint8_t *p)
-{
-	return DTLS_RECORD_HDR_LEN + ((size_t)p[11] << 8 | p[12]);
+	return 0;
 }
 
 int sg_dtls_conn_output(struct sg_dtls_conn *c, uint8_t *buf, size_t cap)

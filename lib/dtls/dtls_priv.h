@@ -49,7 +49,6 @@ struct sg_dtls_conn {
 	bool no_common_srtp;  /* ClientHello callback: no SRTP profile in common */
 	int peer_alert;       /* last alert received (SSL info callback value), -1 none */
 	int sent_alert;       /* last alert we sent, -1 none */
-	uint64_t last_rx_ns;
 	struct sg_dtls_conn_stats stats;
 	char err[DTLS_ERR_LEN];
 };

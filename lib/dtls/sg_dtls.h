@@ -152,11 +152,13 @@ struct sg_dtls_conn *sg_dtls_conn_create(struct sg_dtls_ctx *ctx, const char *re
 
 /**
  * Feed one received datagram (the whole UDP payload). now_ns is the caller's
- * monotonic clock (sg_now_ns()).
+ * monotonic clock (sg_now_ns()); it is currently unused (OpenSSL 3.0 keeps
+ * its own clock) and reserved for a DTLS engine driven by the caller's time.
  *
- * Per RFC 6347 §4.1.2.7, records that do not parse (garbage, truncated
- * records, bad version/epoch, failed MAC) are silently discarded by the
- * record layer: input returns 0 and the state is unchanged. A well-formed
+ * The datagram's records are processed one by one. Per RFC 6347 §4.1.2.7,
+ * records that do not parse (garbage, a truncated last record, bad
+ * version/epoch, replays, failed MAC) are silently discarded, alone: input
+ * returns 0 and the state is unchanged. A well-formed
  * record carrying something fatal (malformed or unexpected handshake message,
  * fatal alert, wrong certificate, no common SRTP profile, no client
  * certificate, DTLS < 1.2) makes the conn FAILED; the alert we send in reply,
@@ -205,8 +207,9 @@ uint64_t sg_dtls_conn_timeout_ns(struct sg_dtls_conn *conn, uint64_t now_ns);
 int sg_dtls_conn_on_timeout(struct sg_dtls_conn *conn, uint64_t now_ns);
 
 /**
- * Send close_notify (queued for sg_dtls_conn_output()) and go CLOSED.
- * Returns 0, -EINVAL (NULL) or -EPIPE (already FAILED or CLOSED).
+ * Go CLOSED; when the handshake had finished, a close_notify alert is queued
+ * for sg_dtls_conn_output() (during the handshake nothing is sent: the peer
+ * times out). Returns 0, -EINVAL (NULL) or -EPIPE (already FAILED or CLOSED).
  */
 int sg_dtls_conn_close(struct sg_dtls_conn *conn);
 
@@ -236,6 +239,7 @@ int sg_dtls_conn_describe(const struct sg_dtls_conn *conn, char *out, size_t len
 	_(rx_not_dtls, "datagrams refused: first byte not a DTLS content type")      \
 	_(rx_oversize, "datagrams refused: larger than SG_DTLS_DGRAM_MAX")           \
 	_(rx_after_end, "datagrams refused: conn already failed or closed")          \
+	_(rx_bad_records, "datagrams ending in a partial record (dropped)")          \
 	_(rx_app_dropped, "application-data bytes dropped (no data channels)")     \
 	_(tx_dgrams, "datagrams handed out to send")                                \
 	_(tx_bytes, "bytes handed out to send")                                      \

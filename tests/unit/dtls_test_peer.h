@@ -210,6 +210,22 @@ struct tp_pump_stats {
 	int in_err;          /* last non-zero sg_dtls_conn_input() result */
 };
 
+static inline void tp_trace(const char *dir, const uint8_t *d, int n)
+{
+	if (!getenv("TP_TRACE"))
+		return;
+	fprintf(stderr, "%s %d:", dir, n);
+	for (int off = 0; off + 13 <= n;) {
+		int rl = d[off + 11] << 8 | d[off + 12];
+		fprintf(stderr, " [t%d v%02x e%d s%d l%d", d[off], d[off + 2], d[off + 3] << 8 | d[off + 4], d[off + 10], rl);
+		if (d[off] == 22 && (d[off + 3] | d[off + 4]) == 0)
+			fprintf(stderr, " hs%d ms%d", d[off + 13], d[off + 13 + 4] << 8 | d[off + 13 + 5]);
+		fprintf(stderr, "]");
+		off += 13 + rl;
+	}
+	fprintf(stderr, "\n");
+}
+
 /* Exchange datagrams until neither side has anything to send. */
 static inline void tp_pump(struct tp_client *cl, struct sg_dtls_conn *conn, tp_drop_fn drop,
 			   void *arg, struct tp_pump_stats *st)
@@ -221,6 +237,7 @@ static inline void tp_pump(struct tp_client *cl, struct sg_dtls_conn *conn, tp_d
 		progress = false;
 		while ((n = tp_client_pop(cl, buf, sizeof(buf))) > 0) {
 			progress = true;
+			tp_trace("C>S", buf, n);
 			if (!drop || !drop(0, st->c2s, arg)) {
 				int r = sg_dtls_conn_input(conn, buf, (size_t)n, 0);
 				if (r)
@@ -232,6 +249,7 @@ static inline void tp_pump(struct tp_client *cl, struct sg_dtls_conn *conn, tp_d
 			progress = true;
 			if ((size_t)n > st->max_s2c_len)
 				st->max_s2c_len = (size_t)n;
+			tp_trace("S>C", buf, n);
 			if (!drop || !drop(1, st->s2c, arg))
 				tp_client_push(cl, buf, n);
 			st->s2c++;
