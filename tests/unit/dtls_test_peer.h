@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -19,6 +20,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "sg_common.h"
 #include "sg_dtls.h"
 
 /* A self-signed certificate made with plain OpenSSL (not lib/dtls). */
@@ -255,6 +257,25 @@ static inline void tp_pump(struct tp_client *cl, struct sg_dtls_conn *conn, tp_d
 			st->s2c++;
 		}
 	}
+}
+
+/* Sleep until a deadline on the sg_now_ns() clock. */
+static inline void tp_sleep_until(uint64_t deadline)
+{
+	uint64_t now = sg_now_ns();
+	if (deadline > now) {
+		struct timespec ts = {(time_t)((deadline - now) / 1000000000ull),
+				      (long)((deadline - now) % 1000000000ull)};
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Discard everything the server has to send (a lost flight). */
+static inline void tp_drain(struct sg_dtls_conn *c)
+{
+	uint8_t b[2000];
+	while (sg_dtls_conn_output(c, b, sizeof(b)) > 0)
+		;
 }
 
 #endif /* SG_DTLS_TEST_PEER_H */

@@ -412,23 +412,6 @@ static void t_after_connect(void)
 
 /* ---------------------------------------------------------- loss / timers */
 
-static void sleep_until(uint64_t deadline)
-{
-	uint64_t now = sg_now_ns();
-	if (deadline > now) {
-		struct timespec ts = {(time_t)((deadline - now) / 1000000000ull),
-				      (long)((deadline - now) % 1000000000ull)};
-		nanosleep(&ts, NULL);
-	}
-}
-
-static void drain(struct sg_dtls_conn *c)
-{
-	uint8_t b[2000];
-	while (sg_dtls_conn_output(c, b, sizeof(b)) > 0)
-		;
-}
-
 static void t_lost_server_flight(void)
 {
 	struct sg_dtls_ctx *ctx = sg_dtls_ctx_create(g_cert);
@@ -442,7 +425,7 @@ static void t_lost_server_flight(void)
 	CU_ASSERT_FATAL(tc_open(&t, ctx, &g_ccert, ALL_PROFILES, g_cfp, 0, 0));
 	int n = tp_client_pop(&t.cl, b, sizeof(b));
 	CU_ASSERT_EQUAL(sg_dtls_conn_input(t.conn, b, (size_t)n, sg_now_ns()), 0);
-	drain(t.conn); /* first server flight lost */
+	tp_drain(t.conn); /* first server flight lost */
 	struct sg_dtls_conn_stats s;
 	uint64_t now = sg_now_ns();
 	uint64_t dl = sg_dtls_conn_timeout_ns(t.conn, now);
@@ -451,8 +434,8 @@ static void t_lost_server_flight(void)
 	sg_dtls_conn_stats(t.conn, &s);
 	if (s.timeouts == 0) /* (a loaded machine may already be past the deadline) */
 		CU_ASSERT_EQUAL(sg_dtls_conn_output(t.conn, b, sizeof(b)), 0);
-	drain(t.conn);
-	sleep_until(sg_dtls_conn_timeout_ns(t.conn, sg_now_ns()) + 1000000);
+	tp_drain(t.conn);
+	tp_sleep_until(sg_dtls_conn_timeout_ns(t.conn, sg_now_ns()) + 1000000);
 	CU_ASSERT_EQUAL(sg_dtls_conn_on_timeout(t.conn, sg_now_ns()), 0);
 	sg_dtls_conn_stats(t.conn, &s);
 	CU_ASSERT(s.timeouts >= 1);
@@ -480,8 +463,8 @@ static void t_give_up(void)
 	int n = tp_client_pop(&t.cl, b, sizeof(b));
 	CU_ASSERT_EQUAL(sg_dtls_conn_input(t.conn, b, (size_t)n, sg_now_ns()), 0);
 	for (i = 0; i < 40 && r == 0; i++) {
-		drain(t.conn);
-		sleep_until(sg_dtls_conn_timeout_ns(t.conn, sg_now_ns()) + 500000);
+		tp_drain(t.conn);
+		tp_sleep_until(sg_dtls_conn_timeout_ns(t.conn, sg_now_ns()) + 500000);
 		r = sg_dtls_conn_on_timeout(t.conn, sg_now_ns());
 	}
 	CU_ASSERT_EQUAL(r, -ETIMEDOUT);
@@ -522,7 +505,7 @@ static void client_retransmit(struct tc *t)
 {
 	struct timeval tv;
 	CU_ASSERT_FATAL(DTLSv1_get_timeout(t->cl.ssl, &tv) == 1);
-	sleep_until(sg_now_ns() + (uint64_t)tv.tv_sec * 1000000000ull + (uint64_t)tv.tv_usec * 1000 +
+	tp_sleep_until(sg_now_ns() + (uint64_t)tv.tv_sec * 1000000000ull + (uint64_t)tv.tv_usec * 1000 +
 		    2000000);
 	CU_ASSERT(DTLSv1_handle_timeout(t->cl.ssl) > 0);
 }
