@@ -6,6 +6,7 @@
  * is consumed partially, and timers are ticked.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!c)
 		return 0;
 	size_t off = 0;
+	bool at_start = true;
 	while (off < size && !sg_whep_conn_want_close(c)) {
 		uint8_t ctl = data[off++];
 		size_t chunk = (size_t)(ctl & 0x3f) + 1;
@@ -125,9 +127,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += chunk;
 		const uint8_t *out;
 		size_t ol = sg_whep_conn_output(c, &out);
-		if (ol && out[0] != 'H')
-			abort(); /* every response starts with a status line */
-		sg_whep_conn_output_consume(c, (ctl & 0x40) ? ol : ol / 2 + 1, now);
+		if (ol && at_start && (ol < 9 || memcmp(out, "HTTP/1.1 ", 9)))
+			abort(); /* after a full drain, output starts with a status line */
+		size_t take = (ctl & 0x40) ? ol : ol / 2 + 1;
+		if (take > ol)
+			take = ol;
+		sg_whep_conn_output_consume(c, take, now);
+		at_start = take == ol;
 		if (sg_whep_conn_deadline(c) <= now)
 			sg_whep_conn_tick(c, now);
 	}
