@@ -603,6 +603,12 @@ static bool step(struct sg_whep_conn *c, uint64_t now)
 		whep_dispatch(c, now);
 		whep_req_reset(r);
 		if (c->st != CS_CLOSED) {
+			if (!c->in_len && c->in_cap > WHEP_IN_MIN) {
+				/* keep idle keep-alive connections small */
+				free(c->in);
+				c->in = NULL;
+				c->in_cap = 0;
+			}
 			c->st = CS_HEAD;
 			c->req_start = c->head_done = 0;
 			c->idle_since = now;

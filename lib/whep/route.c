@@ -95,8 +95,8 @@ static void route_parse(const char *target, struct route *rt)
 	if (!strncasecmp(p, "http://", 7) || !strncasecmp(p, "https://", 8)) {
 		p = strstr(p, "//") + 2;
 		p += strcspn(p, "/?"); /* the authority is not ours to check */
-		if (*p != '/') {
-			rt->kind = *p ? R_BAD : R_INDEX;
+		if (*p != '/') { /* "http://host" or "http://host?q": the root */
+			rt->kind = R_INDEX;
 			return;
 		}
 	}

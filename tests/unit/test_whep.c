@@ -400,6 +400,8 @@ static void t_index_redirect(void)
 	CU_ASSERT_EQUAL(req1("GET /my%20cam/ HTTP/1.1\r\nHost: gw\r\n\r\n", &r), 200);
 	CU_ASSERT_EQUAL(req1("GET http://gw:8080/cam1/?x=1 HTTP/1.1\r\nHost: gw\r\n\r\n", &r), 200);
 	CU_ASSERT_EQUAL(req1("GET http://gw HTTP/1.1\r\nHost: gw\r\n\r\n", &r), 200);
+	CU_ASSERT_EQUAL(req1("GET HTTP://gw?x=1 HTTP/1.1\r\nHost: gw\r\n\r\n", &r), 200);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "<h1>streamgate</h1>"));
 	CU_ASSERT_EQUAL(req1("GET /site/cam2/ HTTP/1.1\r\nHost: gw\r\n\r\n", &r), 200);
 	/* bad targets */
 	CU_ASSERT_EQUAL(req1("GET /a/../cam1/ HTTP/1.1\r\nHost: gw\r\n\r\n", &r), 400);
@@ -876,6 +878,7 @@ static void t_server_args(void)
 }
 
 #include "test_whep_api.inc"
+#include "test_whep_node.inc"
 
 int main(void)
 {
@@ -897,6 +900,7 @@ int main(void)
 	CU_add_test(s, "timeouts", t_timeouts);
 	CU_add_test(s, "server args, helpers", t_server_args);
 	whep_api_tests(s);
+	CU_add_test(s, "node fetch over TCP (real client)", t_node_fetch);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures();
