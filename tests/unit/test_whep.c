@@ -35,13 +35,16 @@ struct fake {
 	bool restart_ok;
 	int n_offers, n_patches, n_dels, n_lookups;
 	char last_path[SG_WHEP_PATH_MAX + 1];
-	char last_offer[4096];
+	char last_offer[32768];
 	size_t last_offer_len;
 	bool last_authed;
 	bool last_star;
 	char last_frag[1024];
 	const char *paths;
+	bool browser; /**< answer the offer for real (test_whep_browser.inc) */
 } F;
+
+static int make_answer(const char *offer, char *out, size_t cap);
 
 static int f_lookup(void *arg, const char *path, char *token, size_t cap)
 {
@@ -75,6 +78,13 @@ static int f_offer(void *arg, const struct sg_whep_offer *req, struct sg_whep_an
 		if (F.next_status == 201)
 			snprintf(res->body, res->body_cap, "v=0\r\n");
 		return F.next_status;
+	}
+	if (F.browser) {
+		if (make_answer(req->sdp, res->body, res->body_cap) < 0) {
+			snprintf(res->reason, sizeof(res->reason), "test answer failed");
+			return 400;
+		}
+		return 201;
 	}
 	if (!strcmp(req->path, "empty")) {
 		snprintf(res->reason, sizeof(res->reason), "no source for path empty");
@@ -879,6 +889,7 @@ static void t_server_args(void)
 
 #include "test_whep_api.inc"
 #include "test_whep_node.inc"
+#include "test_whep_browser.inc"
 
 int main(void)
 {
@@ -901,6 +912,7 @@ int main(void)
 	CU_add_test(s, "server args, helpers", t_server_args);
 	whep_api_tests(s);
 	CU_add_test(s, "node fetch over TCP (real client)", t_node_fetch);
+	CU_add_test(s, "player page in headless Chromium", t_browser_page);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures();
