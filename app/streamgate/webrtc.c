@@ -199,7 +199,6 @@ static void on_fp_event(struct wr *wr, const struct sg_fp_event *e)
 		break;
 	case SG_FP_EV_PLI:
 		wr->n_plis++;
-		sg_ingest_keyframe_request(wr->app, s->path);
 		break;
 	}
 }
@@ -250,7 +249,11 @@ void sg_webrtc_tick(struct sg_app *app, uint64_t now)
 static int cb_lookup(void *arg, const char *path, char *token, size_t cap)
 {
 	struct wr *wr = arg;
-	return sg_ingest_path_token(wr->app, path, token, cap);
+	const struct sg_config_path *p = sg_config_path_find(&wr->app->cfg, path);
+	if (!p)
+		return -ENOENT;
+	sg_strlcpy(token, p->read_token, cap);
+	return 0;
 }
 
 static enum sg_sdp_codec_id sdp_codec_of(enum sg_fp_codec c)
@@ -273,7 +276,9 @@ static int cb_offer(void *arg, const struct sg_whep_offer *req, struct sg_whep_a
 {
 	struct wr *wr = arg;
 	struct sg_app *app = wr->app;
-	struct sg_ingest_media media[2];
+	struct sg_ingest_path_info info;
+	const struct sg_ingest_media_info *media = info.media;
+	int sids[2];
 	struct sg_session_src src[2];
 	struct sg_session_local local;
 	struct wr_session *s = NULL;
@@ -289,17 +294,21 @@ static int cb_offer(void *arg, const struct sg_whep_offer *req, struct sg_whep_a
 		res->retry_after_s = 5;
 		return 503;
 	}
-	rc = sg_ingest_path_acquire(app, req->path, media, res->reason, sizeof(res->reason));
+	rc = sg_ingest_path_acquire(app, req->path, sids, res->reason, sizeof(res->reason));
 	if (rc == -ENOENT)
 		return 404;
-	if (rc < 0) {
+	if (rc < 0 || sg_ingest_path_info(app, req->path, &info) < 0 || !info.ready) {
+		/* On-demand sources start connecting now; the player retries (WHEP §4.5). */
+		if (rc == 0)
+			sg_ingest_path_release(app, req->path);
+		snprintf(res->reason, sizeof(res->reason), "path '%s' has no active source yet", req->path);
 		res->retry_after_s = 2;
 		return 503;
 	}
 	memset(src, 0, sizeof(src));
 	for (unsigned k = 0; k < 2; k++) {
 		char v[64];
-		if (!media[k].present)
+		if (media[k].sid < 0)
 			continue;
 		src[k].present = true;
 		src[k].codec = sdp_codec_of(media[k].codec);
@@ -392,7 +401,12 @@ static int cb_del(void *arg, const char *path, const char *id)
 static int cb_paths(void *arg, char *list, size_t cap)
 {
 	struct wr *wr = arg;
-	return sg_ingest_paths_list(wr->app, list, cap);
+	size_t off = 0;
+	list[0] = '\0';
+	for (unsigned i = 0; i < wr->app->cfg.n_paths; i++)
+		if (sg_bprintf(list, cap, &off, "%s\n", wr->app->cfg.paths[i].name) < 0)
+			return -ENOSPC;
+	return 0;
 }
 
 /* ---- HTTP connections -------------------------------------------------------- */
@@ -657,15 +671,15 @@ static int cmd_whep(void *arg, int argc, char **argv, struct sg_ctl_out *o)
 	(void)argc;
 	(void)argv;
 	sg_ctl_out_kv_str(o, "fingerprint", wr->fingerprint);
-	for (unsigned i = 0; i < SG_WHEP__N_STATUSES; i++)
+	for (unsigned i = 0; i < SG_WHEP_S__N; i++)
 		if (c->status[i]) {
 			char k[32];
 			snprintf(k, sizeof(k), "http_%d", sg_whep_status_code(i));
 			sg_ctl_out_kv_u64(o, k, c->status[i]);
 		}
-	for (unsigned i = 0; i < SG_WHEP__N_ERRORS; i++)
-		if (c->errors[i])
-			sg_ctl_out_kv_u64(o, sg_whep_error_name(i), c->errors[i]);
+	for (unsigned i = 0; i < SG_WHEP_E__N; i++)
+		if (c->error[i])
+			sg_ctl_out_kv_u64(o, sg_whep_error_name(i), c->error[i]);
 	return 0;
 }
 
