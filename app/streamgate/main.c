@@ -20,6 +20,7 @@
 #include <rte_errno.h>
 
 #include "app_priv.h"
+#include "ingest.h"
 #include "sg_common.h"
 
 #define TAG "main"
@@ -60,7 +61,7 @@ void sg_loop_del(struct sg_app *app, struct sg_loop_io *io)
 static void loop_tick(struct sg_app *app, uint64_t now)
 {
 	sg_fp_tick(app->fp);
-	(void)now;
+	sg_ingest_tick(app, now);
 }
 
 static int loop_run(struct sg_app *app)
@@ -226,9 +227,14 @@ int main(int argc, char **argv)
 	}
 	if (sg_fp_start(app.fp) < 0)
 		goto out;
+	if ((rc = sg_ingest_init(&app)) < 0) {
+		SG_ERR(TAG, "ingest: %s", strerror(-rc));
+		goto out;
+	}
 	SG_NOTICE(TAG, "streamgate %s running: control socket %s", SG_VERSION, app.cfg.ctl_socket);
 	status = loop_run(&app) < 0 ? 1 : 0;
 out:
+	sg_ingest_fini(&app);
 	if (app.ctl)
 		sg_ctl_server_destroy(app.ctl);
 	sg_fp_destroy(app.fp);

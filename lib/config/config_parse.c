@@ -29,6 +29,11 @@ void sg_config_init(struct sg_config *c)
 	c->drain_us = 100;
 	c->http_port = 8889;
 	c->media_port = 8189;
+	c->rtsp_port = 8554;
+	c->rtsp_udp_min = 20000;
+	c->rtsp_udp_max = 29999;
+	c->rtsp_read_timeout_s = 10;
+	c->rtsp_on_demand_close_s = 10;
 }
 
 /* Parse state: the reader must stay the first member (field callbacks get the reader). */
@@ -429,6 +434,19 @@ static int fn_whep(struct sg_yp *y, void *obj, const struct sg_yfield *f)
 	return section(y, obj, t, SG_ARRAY_SIZE(t), NULL);
 }
 
+static int fn_rtsp(struct sg_yp *y, void *obj, const struct sg_yfield *f)
+{
+	static const struct sg_yfield t[] = {
+		{"port", SG_YF_UINT, CFG_OFF(rtsp_port), sizeof(uint16_t), 1, 65535, 0, false, NULL},
+		{"udp_port_min", SG_YF_UINT, CFG_OFF(rtsp_udp_min), sizeof(uint16_t), 1024, 65534, 0, false, NULL},
+		{"udp_port_max", SG_YF_UINT, CFG_OFF(rtsp_udp_max), sizeof(uint16_t), 1025, 65535, 0, false, NULL},
+		{"read_timeout_s", SG_YF_UINT, CFG_OFF(rtsp_read_timeout_s), sizeof(unsigned), 1, 600, 0, false, NULL},
+		{"on_demand_close_after_s", SG_YF_UINT, CFG_OFF(rtsp_on_demand_close_s), sizeof(unsigned), 0, 3600, 0, false, NULL},
+	};
+	SG_UNUSED(f);
+	return section(y, obj, t, SG_ARRAY_SIZE(t), NULL);
+}
+
 static const struct sg_yfield root_fields[] = {
 	{"log_level", SG_YF_FN, 0, 0, 0, 0, 0, false, fn_log_level},
 	{"ctl", SG_YF_FN, 0, 0, 0, 0, 0, false, fn_ctl},
@@ -438,6 +456,7 @@ static const struct sg_yfield root_fields[] = {
 	{"fastpath", SG_YF_FN, 0, 0, 0, 0, 0, false, fn_fastpath},
 	{"ports", SG_YF_FN, 0, 0, 0, 0, 0, false, fn_ports},
 	{"whep", SG_YF_FN, 0, 0, 0, 0, 0, false, fn_whep},
+	{"rtsp", SG_YF_FN, 0, 0, 0, 0, 0, false, fn_rtsp},
 	{"paths", SG_YF_FN, 0, 0, 0, 0, 0, false, fn_paths},
 	{"drivers_dir", SG_YF_STR, CFG_OFF(drivers_dir), FSZ(struct sg_config, drivers_dir), 1, 0, SG_YCS_PRINT, false, NULL},
 };

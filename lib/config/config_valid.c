@@ -274,6 +274,15 @@ int sg_config_validate_marks(const struct sg_config *c, const struct sg_config_m
 			return rc;
 	if (c->http_port == 0 || c->media_port == 0)
 		return verr(&v, NULL, "whep", "ports must be 1..65535");
+	if (c->rtsp_udp_min & 1)
+		return verr(&v, NULL, "rtsp.udp_port_min", "%u must be even (RTP ports are even, RFC 3550 s. 11)",
+			    c->rtsp_udp_min);
+	if (c->rtsp_udp_min >= c->rtsp_udp_max)
+		return verr(&v, NULL, "rtsp.udp_port_max", "%u must be above udp_port_min %u",
+			    c->rtsp_udp_max, c->rtsp_udp_min);
+	if (c->media_port >= c->rtsp_udp_min && c->media_port <= c->rtsp_udp_max)
+		return verr(&v, NULL, "rtsp", "UDP range %u-%u contains whep.media_port %u",
+			    c->rtsp_udp_min, c->rtsp_udp_max, c->media_port);
 	return 0;
 }
 

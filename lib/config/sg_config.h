@@ -78,6 +78,11 @@ struct sg_config {
 	struct sg_config_port ports[SG_CONFIG_MAX_PORTS]; unsigned n_ports;   /* ports: list, at least 1 */
 	uint16_t http_port;                 /* whep.http_port, default 8889 */
 	uint16_t media_port;                /* whep.media_port, default 8189 (UDP, all sessions) */
+	uint16_t rtsp_port;                 /* rtsp.port, default 8554 (TCP on the data IP: publishers, readers) */
+	uint16_t rtsp_udp_min, rtsp_udp_max;/* rtsp.udp_port_min/max, default 20000/29999: RTP/RTCP port pairs
+	                                     * of UDP pulls and pushes (min even, min < max) */
+	unsigned rtsp_read_timeout_s;       /* rtsp.read_timeout_s, default 10 (1..600): no media -> reconnect */
+	unsigned rtsp_on_demand_close_s;    /* rtsp.on_demand_close_after_s, default 10 (0..3600) */
 	struct sg_config_path paths[SG_CONFIG_MAX_PATHS]; unsigned n_paths;   /* paths: mapping, optional */
 	char drivers_dir[256];              /* where profiles live; set by caller or from key drivers_dir */
 };
@@ -86,7 +91,9 @@ struct sg_config {
  * Set every field to its default: log_level notice, ctl socket
  * /run/streamgate/ctl.sock mode 0660, main lcore 0, workers [1], no
  * hugepages, 512 MB, file prefix "streamgate", 16383 mbufs, cache 256,
- * burst 32, drain 100 us, no ports, whep 8889/8189, no paths, drivers_dir "".
+ * burst 32, drain 100 us, no ports, whep 8889/8189, rtsp port 8554 with UDP
+ * ports 20000-29999, read timeout 10 s, on-demand close after 10 s, no paths,
+ * drivers_dir "".
  */
 void sg_config_init(struct sg_config *c);
 

@@ -67,6 +67,11 @@ static void t_defaults(void)
 	CU_ASSERT_EQUAL(cfg.n_ports, 0);
 	CU_ASSERT_EQUAL(cfg.http_port, 8889);
 	CU_ASSERT_EQUAL(cfg.media_port, 8189);
+	CU_ASSERT_EQUAL(cfg.rtsp_port, 8554);
+	CU_ASSERT_EQUAL(cfg.rtsp_udp_min, 20000);
+	CU_ASSERT_EQUAL(cfg.rtsp_udp_max, 29999);
+	CU_ASSERT_EQUAL(cfg.rtsp_read_timeout_s, 10);
+	CU_ASSERT_EQUAL(cfg.rtsp_on_demand_close_s, 10);
 	CU_ASSERT_EQUAL(cfg.n_paths, 0);
 	CU_ASSERT_STRING_EQUAL(cfg.drivers_dir, "");
 	/* no ports: not a valid config on its own */
@@ -229,6 +234,18 @@ static void t_ranges(void)
 	ERR(P0 "fastpath: {tx_drain_us: 100001}\n",
 	    "t.yaml:2:25: fastpath.tx_drain_us: value 100001 out of range 1..100000");
 	ERR(P0 "whep: {http_port: 65536}\n", "t.yaml:2:19: whep.http_port: value 65536 out of range 1..65535");
+ 	ERR(P0 "rtsp: {port: 0}\n", "t.yaml:2:14: rtsp.port: value 0 out of range 1..65535");
+	ERR(P0 "rtsp: {read_timeout_s: 0}\n", "t.yaml:2:24: rtsp.read_timeout_s: value 0 out of range 1..600");
+	ERR(P0 "rtsp: {udp_port_min: 20001}\n",
+	    "t.yaml: rtsp.udp_port_min: 20001 must be even (RTP ports are even, RFC 3550 s. 11)");
+	ERR(P0 "rtsp: {udp_port_min: 30000, udp_port_max: 30000}\n",
+	    "t.yaml: rtsp.udp_port_max: 30000 must be above udp_port_min 30000");
+	ERR(P0 "rtsp: {udp_port_min: 8000, udp_port_max: 9000}\n",
+	    "t.yaml: rtsp: UDP range 8000-9000 contains whep.media_port 8189");
+	OK(P0 "rtsp: {port: 554, udp_port_min: 40000, udp_port_max: 40100, read_timeout_s: 3,"
+	   " on_demand_close_after_s: 0}\n");
+	CU_ASSERT(cfg.rtsp_port == 554 && cfg.rtsp_udp_min == 40000 && cfg.rtsp_udp_max == 40100 &&
+		  cfg.rtsp_read_timeout_s == 3 && cfg.rtsp_on_demand_close_s == 0);
 	ERR(P0 "lcores: {main: 128}\n", "t.yaml:2:16: lcores.main: value 128 out of range 0..127");
 	ERR(P0 "lcores: {workers: [2, 300]}\n", "t.yaml:2:23: lcores.workers[1]: value 300 out of range 0..127");
 	ERR(P0 "memory: {size_mb: 99999999999999999999999}\n",

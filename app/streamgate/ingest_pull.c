@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * RTSP pull: one kernel TCP connection per camera, driven by the sans-IO
+ * client engine of lib/rtsp (RFC 2326 §10: OPTIONS, DESCRIBE, SETUP per
+ * media, PLAY, keep-alive, TEARDOWN). Transports: interleaved over the RTSP
+ * connection (§10.12), UDP port pairs on the data IP (RTP taken by the fast
+ * path), automatic (UDP, then TCP when nothing arrives).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ingest_priv.h"
+#include "sg_common.h"
+
+#define OUT_MAX (1024u * 1024u)
+
+struct ing_pull {
+	struct sg_loop_io io;   /* first: the loop hands us &io */
+	struct ing_path *p;
+	struct sg_rtsp_client *cli;
+	bool connected;
+	uint64_t conn_started;
+	struct sockaddr_in peer;
+	uint8_t *out;
+	size_t out_len, out_cap;
+	uint32_t ev_mask;
+	/* set by the engine's callback, handled after it returns */
+	bool dead, closed, redirect;
+	char reason[256];
+};
+
+static void pull_io(struct sg_app *app, struct sg_loop_io *io, uint32_t events);
+
+static int out_append(struct ing_pull *c, const uint8_t *d, size_t n)
+{
+	if (c->out_len + n > OUT_MAX)
+		return -ENOBUFS;
+	if (c->out_len + n > c->out_cap) {
+		size_t cap = SG_MAX(c->out_cap * 2, c->out_len + n + 4096);
+		uint8_t *b = realloc(c->out, cap);
+		if (!b)
+			return -ENOMEM;
+		c->out = b;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, d, n);
+	c->out_len += n;
+	return 0;
+}
+
+/* Move the engine's output behind ours, write what the socket takes. */
+static int pump(struct ing_pull *c)
+{
+	size_t n;
+	const uint8_t *o = sg_rtsp_client_output(c->cli, &n);
+	if (n) {
+		if (out_append(c, o, n) < 0)
+			return -ENOBUFS;
+		sg_rtsp_client_output_consume(c->cli, n);
+	}
+	while (c->connected && c->out_len) {
+		ssize_t w = send(c->io.fd, c->out, c->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			return -errno;
+		}
+		memmove(c->out, c->out + w, c->out_len - (size_t)w);
+		c->out_len -= (size_t)w;
+	}
+	uint32_t want = EPOLLIN | (c->out_len || !c->connected ? EPOLLOUT : 0);
+	if (want != c->ev_mask) {
+		c->ev_mask = want;
+		sg_loop_mod(c->p->ing->app, &c->io, want);
+	}
+	return 0;
+}
+
+int ing_pull_send_frame(struct ing_path *p, uint8_t ch, const uint8_t *data, size_t len)
+{
+	struct ing_pull *c = p->pull;
+	uint8_t h[4];
+	if (!c || !c->connected || len > UINT16_MAX)
+		return -ENOTCONN;
+	/* engine output first, so that a frame never splits a request */
+	if (pump(c) < 0)
+		return -ENOBUFS;
+	sg_rtsp_interleaved_hdr(h, ch, (uint16_t)len);
+	if (c->out_len + 4 + len > OUT_MAX || out_append(c, h, 4) || out_append(c, data, len))
+		return -ENOBUFS;
+	return pump(c);
+}
+
+static void on_sdp(struct ing_path *p, struct ing_pull *c, const struct sg_rtsp_client_event *ev)
+{
+	char err[256];
+	int rc = ing_media_from_sdp(p, ev->sdp.body, ev->sdp.len, err, sizeof(err));
+	if (rc < 0) {
+		c->dead = true;
+		snprintf(c->reason, sizeof(c->reason), "%s", err);
+		return;
+	}
+	ing_set_state(p, ING_SETTING_UP, sg_now_ns());
+	for (int s = 0; s < SG_INGEST_N_MEDIA; s++) {
+		struct ing_media *m = &p->m[s];
+		uint16_t port = 0;
+		if (!m->used)
+			continue;
+		if (p->cur_lower == SG_RTSP_LOWER_UDP) {
+			if ((rc = ing_media_udp_open(p, s)) < 0) {
+				c->dead = true;
+				snprintf(c->reason, sizeof(c->reason), "no UDP port pair: %s", strerror(-rc));
+				return;
+			}
+			port = m->rtp_port;
+		}
+		rc = sg_rtsp_client_setup_media(c->cli, m->control, port);
+		if (rc < 0) {
+			c->dead = true;
+			snprintf(c->reason, sizeof(c->reason), "SETUP %s: %s", m->control, strerror(-rc));
+			return;
+		}
+		m->setup_idx = rc;
+	}
+	if ((rc = sg_rtsp_client_play(c->cli)) < 0 && !c->dead) {
+		c->dead = true;
+		snprintf(c->reason, sizeof(c->reason), "PLAY: %s", strerror(-rc));
+	}
+}
+
+static void on_media_setup(struct ing_path *p, struct ing_pull *c, const struct sg_rtsp_client_event *ev)
+{
+	const struct sg_rtsp_transport *t = &ev->media.transport;
+	for (int s = 0; s < SG_INGEST_N_MEDIA; s++) {
+		struct ing_media *m = &p->m[s];
+		if (!m->used || m->setup_idx != (int)ev->media.idx)
+			continue;
+		if (t->lower == SG_RTSP_LOWER_TCP) {
+			m->tcp = true;
+			m->ch_rtp = t->interleaved[0];
+			m->ch_rtcp = t->interleaved[1];
+		} else {
+			/* RTCP RRs go to the camera's RTCP port (RFC 2326 §12.39 server_port) */
+			m->peer_rtcp = c->peer;
+			if (t->source[0])
+				inet_pton(AF_INET, t->source, &m->peer_rtcp.sin_addr);
+			m->peer_rtcp.sin_port = htons(t->server_port[1]);
+		}
+	}
+}
+
+static void client_cb(void *ctx, const struct sg_rtsp_client_event *ev)
+{
+	struct ing_path *p = ctx;
+	struct ing_pull *c = p->pull;
+	uint64_t now = sg_now_ns();
+	bool rtcp;
+	int slot;
+
+	switch (ev->type) {
+	case SG_RTSP_CEV_SDP:
+		on_sdp(p, c, ev);
+		break;
+	case SG_RTSP_CEV_MEDIA_SETUP:
+		on_media_setup(p, c, ev);
+		break;
+	case SG_RTSP_CEV_PLAYING:
+		p->sessions++;
+		p->media_since = now;
+		ing_set_state(p, ING_PLAYING, now);
+		SG_NOTICE(ING_TAG, "%s: playing %s over %s", p->name, p->source_red,
+			  p->cur_lower == SG_RTSP_LOWER_TCP ? "TCP" : "UDP");
+		break;
+	case SG_RTSP_CEV_FRAME:
+		slot = ing_media_by_channel(p, ev->frame.channel, &rtcp);
+		if (slot < 0)
+			p->m[0].drops[ING_DROP_UNKNOWN_CHANNEL]++;
+		else if (rtcp)
+			ing_media_rtcp_in(p, slot, ev->frame.data, ev->frame.len, now);
+		else
+			ing_media_rtp_in(p, slot, ev->frame.data, ev->frame.len, now);
+		break;
+	case SG_RTSP_CEV_RECONNECT:
+		c->redirect = true;
+		break;
+	case SG_RTSP_CEV_ERROR:
+		c->dead = true;
+		if (ev->error.status)
+			snprintf(c->reason, sizeof(c->reason), "RTSP %d: %s", ev->error.status,
+				 ev->error.reason ? ev->error.reason : "");
+		else
+			snprintf(c->reason, sizeof(c->reason), "%s", ev->error.reason ? ev->error.reason : "error");
+		break;
+	case SG_RTSP_CEV_CLOSED:
+		c->closed = true;
+		break;
+	}
+}
+
+/* Open the TCP connection to the engine's current target (non-blocking). */
+static int pull_connect(struct ing_path *p, struct ing_pull *c, uint64_t now)
+{
+	const char *host;
+	uint16_t port;
+	bool tls;
+	struct sockaddr_in a = {.sin_family = AF_INET};
+
+	sg_rtsp_client_target(c->cli, &host, &port, &tls);
+	if (tls)
+		return -EPROTONOSUPPORT; /* rtsps: not implemented yet (see docs/ARCHITECTURE.md) */
+	if (inet_pton(AF_INET, host, &a.sin_addr) != 1) {
+		/* a name: resolved synchronously (blocks the loop while the resolver works) */
+		struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *res = NULL;
+		if (getaddrinfo(host, NULL, &hints, &res) != 0 || !res)
+			return -EHOSTUNREACH;
+		a.sin_addr = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
+		freeaddrinfo(res);
+	}
+	a.sin_port = htons(port);
+	c->peer = a;
+	c->io.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->io.fd < 0)
+		return -errno;
+	c->io.cb = pull_io;
+	if (connect(c->io.fd, (struct sockaddr *)&a, sizeof(a)) < 0 && errno != EINPROGRESS) {
+		int e = -errno;
+		close(c->io.fd);
+		c->io.fd = -1;
+		return e;
+	}
+	c->connected = false;
+	c->conn_started = now;
+	c->ev_mask = EPOLLIN | EPOLLOUT;
+	sg_loop_add(p->ing->app, &c->io, c->ev_mask);
+	ing_set_state(p, ING_CONNECTING, now);
+	return 0;
+}
+
+static void conn_close(struct ing_path *p, struct ing_pull *c)
+{
+	if (c->io.fd >= 0) {
+		sg_loop_del(p->ing->app, &c->io);
+		close(c->io.fd);
+	}
+	c->io.fd = -1;
+	c->connected = false;
+	c->out_len = 0;
+}
+
+int ing_pull_start(struct ing_path *p, uint64_t now)
+{
+	struct sg_rtsp_client_cfg cc = {0};
+	struct ing_pull *c;
+	int rc;
+
+	if (p->pull)
+		ing_pull_stop(p, false);
+	switch (p->cfg->transport) {
+	case SG_CONFIG_TRANSPORT_TCP: p->cur_lower = SG_RTSP_LOWER_TCP; break;
+	case SG_CONFIG_TRANSPORT_UDP: p->cur_lower = SG_RTSP_LOWER_UDP; break;
+	default: p->cur_lower = p->tcp_fallback ? SG_RTSP_LOWER_TCP : SG_RTSP_LOWER_UDP; break;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->p = p;
+	c->io.fd = -1;
+	cc.url = p->cfg->source;
+	cc.transport = p->cur_lower;
+	cc.user_agent = "streamgate/" SG_VERSION;
+	cc.cb = client_cb;
+	cc.ctx = p;
+	c->cli = sg_rtsp_client_new(&cc);
+	if (!c->cli) {
+		rc = -errno;
+		free(c);
+		return rc;
+	}
+	p->pull = c;
+	if ((rc = pull_connect(p, c, now)) < 0) {
+		ing_pull_stop(p, false);
+		return rc;
+	}
+	return 0;
+}
+
+void ing_pull_stop(struct ing_path *p, bool teardown)
+{
+	struct ing_pull *c = p->pull;
+	if (!c)
+		return;
+	if (teardown && c->connected && sg_rtsp_client_teardown(c->cli, sg_now_ns()) == 0)
+		pump(c); /* best effort: TEARDOWN goes out if the socket takes it now */
+	conn_close(p, c);
+	sg_rtsp_client_free(c->cli);
+	free(c->out);
+	free(c);
+	p->pull = NULL;
+	ing_media_close_all(p);
+}
+
+/* Deal with what the engine's callback flagged. Returns false when the pull is gone. */
+static bool after_engine(struct ing_path *p, struct ing_pull *c, uint64_t now)
+{
+	if (c->dead) {
+		ing_path_fail(p, now, "%s", c->reason);
+		return false;
+	}
+	if (c->closed) {
+		ing_path_fail(p, now, "session closed");
+		return false;
+	}
+	if (c->redirect) {
+		int rc;
+		c->redirect = false;
+		conn_close(p, c);
+		ing_media_close_all(p);
+		if ((rc = pull_connect(p, c, now)) < 0) {
+			ing_path_fail(p, now, "redirect: %s", strerror(-rc));
+			return false;
+		}
+		return true;
+	}
+	if (pump(c) < 0) {
+		ing_path_fail(p, now, "connection lost: write failed");
+		return false;
+	}
+	return true;
+}
+
+static void pull_io(struct sg_app *app, struct sg_loop_io *io, uint32_t events)
+{
+	struct ing_pull *c = (struct ing_pull *)io;
+	struct ing_path *p = c->p;
+	uint64_t now = sg_now_ns();
+	static uint8_t buf[65536];
+
+	(void)app;
+	if (!c->connected) {
+		int err = 0;
+		socklen_t l = sizeof(err);
+		if (getsockopt(io->fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
+			err = errno;
+		if (err) {
+			ing_path_fail(p, now, "connect to %s: %s", p->source_red, strerror(err));
+			return;
+		}
+		if (!(events & (EPOLLOUT | EPOLLIN)))
+			return;
+		c->connected = true;
+		p->connects++;
+		ing_set_state(p, ING_DESCRIBING, now);
+		if (sg_rtsp_client_start(c->cli, now) < 0) {
+			ing_path_fail(p, now, "cannot start the RTSP session");
+			return;
+		}
+		if (!after_engine(p, c, now))
+			return;
+	}
+	if (events & EPOLLIN) {
+		for (int i = 0; i < 16; i++) {
+			ssize_t n = recv(io->fd, buf, sizeof(buf), MSG_DONTWAIT);
+			if (n == 0) {
+				ing_path_fail(p, now, "connection closed by the server");
+				return;
+			}
+			if (n < 0) {
+				if (errno == EAGAIN || errno == EINTR)
+					break;
+				ing_path_fail(p, now, "connection lost: %s", strerror(errno));
+				return;
+			}
+			sg_rtsp_client_feed(c->cli, buf, (size_t)n, now);
+			if (!after_engine(p, c, now) || p->pull != c)
+				return;
+			if ((size_t)n < sizeof(buf))
+				break;
+		}
+	} else if (events & (EPOLLERR | EPOLLHUP)) {
+		ing_path_fail(p, now, "connection lost");
+		return;
+	}
+	if (events & EPOLLOUT)
+		after_engine(p, c, now);
+}
+
+void ing_pull_tick(struct ing_path *p, uint64_t now)
+{
+	struct ing_pull *c = p->pull;
+	unsigned read_to = p->ing->app->cfg.rtsp_read_timeout_s;
+
+	if (!c->connected) {
+		if (now - c->conn_started > ING_CONNECT_TIMEOUT_NS)
+			ing_path_fail(p, now, "connect to %s: timed out", p->source_red);
+		return;
+	}
+	if (now >= sg_rtsp_client_next_deadline(c->cli)) {
+		sg_rtsp_client_tick(c->cli, now);
+		if (!after_engine(p, c, now))
+			return;
+	}
+	if (p->st != ING_PLAYING)
+		return;
+	uint64_t last = ing_media_last_rx(p);
+	if (last > p->media_since) {
+		p->fails = 0; /* media flows: the next failure starts the backoff over */
+	} else if (p->cfg->transport == SG_CONFIG_TRANSPORT_AUTO && p->cur_lower == SG_RTSP_LOWER_UDP &&
+		   now - p->media_since > ING_AUTO_FALLBACK_NS) {
+		/* automatic: nothing over UDP (NAT, firewall): try interleaved TCP at once */
+		SG_NOTICE(ING_TAG, "%s: no RTP over UDP within %llu s: switching to TCP", p->name,
+			  (unsigned long long)(ING_AUTO_FALLBACK_NS / 1000000000ull));
+		ing_pull_stop(p, true);
+		p->tcp_fallback = true;
+		int rc = ing_pull_start(p, now);
+		if (rc < 0)
+			ing_path_fail(p, now, "cannot restart over TCP: %s", strerror(-rc));
+		return;
+	}
+	uint64_t ref = SG_MAX(last, p->media_since);
+	if (now > ref && now - ref > (uint64_t)read_to * 1000000000ull) {
+		p->tcp_fallback = false;
+		ing_path_fail(p, now, "no media for %u s", read_to);
+	}
+}
