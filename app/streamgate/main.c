@@ -21,6 +21,7 @@
 
 #include "app_priv.h"
 #include "ingest.h"
+#include "webrtc.h"
 #include "sg_common.h"
 
 #define TAG "main"
@@ -62,6 +63,7 @@ static void loop_tick(struct sg_app *app, uint64_t now)
 {
 	sg_fp_tick(app->fp);
 	sg_ingest_tick(app, now);
+	sg_webrtc_tick(app, now);
 }
 
 static int loop_run(struct sg_app *app)
@@ -231,9 +233,14 @@ int main(int argc, char **argv)
 		SG_ERR(TAG, "ingest: %s", strerror(-rc));
 		goto out;
 	}
+	if ((rc = sg_webrtc_init(&app)) < 0 || (rc = sg_webrtc_cmds_register(&app)) < 0) {
+		SG_ERR(TAG, "webrtc: %s", strerror(-rc));
+		goto out;
+	}
 	SG_NOTICE(TAG, "streamgate %s running: control socket %s", SG_VERSION, app.cfg.ctl_socket);
 	status = loop_run(&app) < 0 ? 1 : 0;
 out:
+	sg_webrtc_fini(&app);
 	sg_ingest_fini(&app);
 	if (app.ctl)
 		sg_ctl_server_destroy(app.ctl);

@@ -335,6 +335,7 @@ static int cb_offer(void *arg, const struct sg_whep_offer *req, struct sg_whep_a
 	len = sg_session_answer(req->sdp, req->sdp_len, src, &local, res->body, res->body_cap, &s->nego,
 				res->reason, sizeof(res->reason));
 	if (len < 0) {
+		SG_INFO(TAG, "offer for '%s' rejected: %s", req->path, res->reason);
 		sg_ingest_path_release(app, req->path);
 		return len == -ENOSPC ? 500 : 400;
 	}

@@ -193,9 +193,12 @@ static int parse_m(struct pst *st, char *v)
 				return fail(st, -EINVAL, "m= bad RTP payload type \"%.16s\"", f);
 			if (fmt_by_pt(m, n))
 				continue;       /* duplicate: ignore */
-			if (m->n_fmt >= SG_SDP_MAX_FMT)
-				return fail(st, -E2BIG, "more than %d formats in m=",
-					    SG_SDP_MAX_FMT);
+			if (m->n_fmt >= SG_SDP_MAX_FMT) {
+				/* Browsers offer ever more formats: keep the first ones (in
+				 * preference order, RFC 8866 §5.14), count the rest. */
+				sdp->dropped++;
+				continue;
+			}
 			m->fmt[m->n_fmt++].pt = (uint8_t)n;
 		}
 		if (m->n_fmt == 0)

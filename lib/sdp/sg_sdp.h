@@ -17,7 +17,7 @@
 #define SG_SDP_MAX_LINES   1024
 #define SG_SDP_MAX_LINE    2048   /**< bytes per line */
 #define SG_SDP_MAX_MEDIA   8
-#define SG_SDP_MAX_FMT     32     /**< formats per m= line */
+#define SG_SDP_MAX_FMT     64     /**< formats kept per m= line (more: dropped, counted) */
 #define SG_SDP_MAX_FB      8      /**< rtcp-fb values per format (or wildcard) */
 #define SG_SDP_MAX_BUNDLE  8
 #define SG_SDP_MAX_SSRC    16     /**< a=ssrc lines per media (more: dropped, counted) */
