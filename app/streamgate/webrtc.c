@@ -36,7 +36,9 @@ struct wr_conn {
 	struct sg_loop_io io;     /* first: the loop hands us this pointer */
 	struct wr *wr;
 	struct sg_whep_conn *c;
+	uint64_t linger_until;    /* lingering close: our side is shut, input drained and dropped */
 };
+#define LINGER_NS (2ull * 1000000000ull)
 
 struct wr_session {
 	bool in_use;
@@ -67,6 +69,9 @@ struct wr {
 	uint64_t n_created, n_ended, n_dtls_failed, n_consent_expired, n_dtls_unknown, n_plis;
 	uint8_t dgram[SG_DTLS_DGRAM_MAX];
 };
+
+static void conn_close(struct wr *wr, struct wr_conn *c);
+static void conn_flush(struct wr *wr, struct wr_conn *c);
 
 static struct wr *wr_of(struct sg_app *app)
 {
@@ -239,8 +244,17 @@ void sg_webrtc_tick(struct sg_app *app, uint64_t now)
 	}
 	for (unsigned i = 0; i < MAX_HTTP_CONNS; i++) {
 		struct wr_conn *c = wr->conns[i];
-		if (c && sg_whep_conn_deadline(c->c) <= now)
+		if (!c)
+			continue;
+		if (c->linger_until) {
+			if (now >= c->linger_until)
+				conn_close(wr, c);
+			continue;
+		}
+		if (sg_whep_conn_deadline(c->c) <= now) {
 			sg_whep_conn_tick(c->c, now);
+			conn_flush(wr, c);
+		}
 	}
 }
 
@@ -440,9 +454,15 @@ static void conn_flush(struct wr *wr, struct wr_conn *c)
 		}
 		sg_whep_conn_output_consume(c->c, (size_t)w, sg_now_ns());
 	}
+	if (sg_whep_conn_want_close(c->c)) {
+		/* Lingering close: a client still sending (a refused 10 MB body) must
+		 * read our error before the reset a close with unread input causes. */
+		shutdown(c->io.fd, SHUT_WR);
+		c->linger_until = sg_now_ns() + LINGER_NS;
+		sg_loop_mod(wr->app, &c->io, EPOLLIN);
+		return;
+	}
 	sg_loop_mod(wr->app, &c->io, sg_whep_conn_want_read(c->c) ? EPOLLIN : 0);
-	if (sg_whep_conn_want_close(c->c))
-		conn_close(wr, c);
 }
 
 static void conn_cb(struct sg_app *app, struct sg_loop_io *io, uint32_t events)
@@ -451,6 +471,14 @@ static void conn_cb(struct sg_app *app, struct sg_loop_io *io, uint32_t events)
 	struct wr *wr = wr_of(app);
 	uint8_t buf[16384];
 
+	if (c->linger_until) {
+		ssize_t n;
+		while ((n = recv(io->fd, buf, sizeof(buf), 0)) > 0)
+			;
+		if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			conn_close(wr, c);
+		return;
+	}
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		size_t room = sg_whep_conn_read_room(c->c);
 		ssize_t n = recv(io->fd, buf, room < sizeof(buf) ? room : sizeof(buf), 0);

@@ -43,7 +43,9 @@ const leaveAfter = opt('--leave-after', 0); // viewer 0 leaves after S seconds (
       const v = pages[i];
       if (v.left) continue;
       if (leaveAfter && i === 0 && s === leaveAfter) {
-        await v.page.evaluate(() => window.sgStop && window.sgStop()).catch(() => {});
+        // Leaving the page fires pagehide: the player DELETEs its WHEP session.
+        await v.page.goto('about:blank').catch(() => {});
+        await new Promise((r) => setTimeout(r, 300));
         await v.ctx.close();
         v.left = true;
         console.log(JSON.stringify({ t: s, viewer: i, event: 'left' }));
@@ -74,6 +76,9 @@ const leaveAfter = opt('--leave-after', 0); // viewer 0 leaves after S seconds (
   });
   const ok = verdicts.every((v) => v.ok);
   console.log(JSON.stringify({ summary: { ok, seconds: (Date.now() - t0) / 1000, viewers: verdicts } }));
+  // Leave like a user closing the tab: pagehide makes the player DELETE its session.
+  for (const v of pages) if (!v.left) await v.page.goto('about:blank').catch(() => {});
+  await new Promise((r) => setTimeout(r, 500));
   await browser.close();
   process.exit(ok ? 0 : 1);
 })().catch((e) => { console.error(e); process.exit(2); });
