@@ -458,7 +458,7 @@ static void srtcp_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct sg_f
 				if (fb.kind == SG_RTCP_FB_NACK) {
 					int n = sg_rtcp_nack_seqs(&fb, NULL, 0);
 					if (n > 0)
-						v->nacks += (uint64_t)n;
+						v->nacks += (uint32_t)n;
 				} else if (fb.kind == SG_RTCP_FB_PLI || fb.kind == SG_RTCP_FB_FIR) {
 					v->plis++;
 					pli = true;
@@ -574,6 +574,12 @@ static void cmd_exec(struct sg_fp_worker *w, struct sg_fp_cmd *c)
 			}
 		}
 		v->state = SG_FP_V_PLAYING;
+		break;
+	case SG_FP_CMD_REMOTE:
+		v->remote_mac = c->mac;
+		v->remote_ip_be = c->ip_be;
+		v->remote_port_be = c->port_be;
+		v->selected = true;
 		break;
 	case SG_FP_CMD_DEL:
 		for (unsigned mi = 0; mi < 2; mi++)
