@@ -45,21 +45,30 @@ static inline void put_headers(const struct sg_fp_wport *wp, struct sg_fp_viewer
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)p;
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
 	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint16_t tot = rte_cpu_to_be_16((uint16_t)(20 + 8 + len));
+	uint16_t id = rte_cpu_to_be_16(v->ip_id++);
+	uint32_t s;
 
 	eth->dst_addr = v->remote_mac;
 	eth->src_addr = wp->mac;
 	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 	ip->version_ihl = 0x45;
 	ip->type_of_service = 0;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + 8 + len));
-	ip->packet_id = rte_cpu_to_be_16(v->ip_id++);
+	ip->total_length = tot;
+	ip->packet_id = id;
 	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
 	ip->time_to_live = 64;
 	ip->next_proto_id = IPPROTO_UDP;
-	ip->hdr_checksum = 0;
 	ip->src_addr = wp->ipv4_be;
 	ip->dst_addr = v->remote_ip_be;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	/* RFC 1071 one's complement sum of the header's 16-bit words (as stored:
+	 * the sum is byte-order independent), checksum field taken as 0. */
+	s = (uint32_t)RTE_BE16(0x4500) + tot + id + RTE_BE16(RTE_IPV4_HDR_DF_FLAG) +
+	    RTE_BE16(64 << 8 | IPPROTO_UDP) + (wp->ipv4_be & 0xffff) + (wp->ipv4_be >> 16) +
+	    (v->remote_ip_be & 0xffff) + (v->remote_ip_be >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	ip->hdr_checksum = (uint16_t)~s;
 	udp->src_port = wp->media_port_be;
 	udp->dst_port = v->remote_port_be;
 	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(8 + len));
@@ -102,6 +111,7 @@ static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo
 	for (i = 0; i < n; i++)
 		b->dst[i] = rte_pktmbuf_mtod(b->out[i], uint8_t *) + SG_FP_HDR_LEN;
 	sg_srtp_protect_burst(w->srtp, src, len, b->ctx, b->dst, cap, b->olen, b->rc, n);
+	uint64_t sent = 0, sent_bytes = 0;
 	for (i = 0; i < n; i++) {
 		struct sg_fp_viewer *v = b->v[i];
 		struct sg_fp_wport *wp = &w->wports[v->port_idx];
@@ -126,14 +136,17 @@ static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo
 		put_headers(wp, v, rte_pktmbuf_mtod(o, uint8_t *), b->olen[i]);
 		v->pkts++;
 		v->bytes += b->olen[i];
-		ws->fanout_pkts++;
-		ws->fanout_bytes += b->olen[i];
-		st->c[SG_STATS_FANOUT_PKTS]++;
-		st->c[SG_STATS_FANOUT_BYTES] += b->olen[i];
+		sent++;
+		sent_bytes += b->olen[i];
 		if (b->pset[i])
 			st->c[SG_STATS_PSET_SENT]++;
+		/* Per-port counters of the batch first: the TX flush below may run. */
+		st->c[SG_STATS_FANOUT_PKTS]++;
+		st->c[SG_STATS_FANOUT_BYTES] += b->olen[i];
 		sg_fp_txbuf_add(&wp->tx_nic, o, st, SG_STATS_DROP_TX_FULL);
 	}
+	ws->fanout_pkts += sent;
+	ws->fanout_bytes += sent_bytes;
 }
 
 static void fanout(struct sg_fp_worker *w, struct rte_mbuf *m, int sid, unsigned flags)
@@ -148,8 +161,8 @@ static void fanout(struct sg_fp_worker *w, struct rte_mbuf *m, int sid, unsigned
 	for (v = ws->head; v; v = next) {
 		unsigned mi = v->sid[0] == sid ? 0 : 1;
 		next = v->next[mi];
-		if (next)
-			rte_prefetch0(next);
+		if (next) /* its fan-out fields span the first two lines (fastpath_priv.h) */
+			rte_prefetch0(next), rte_prefetch0((const uint8_t *)next + RTE_CACHE_LINE_SIZE);
 		b.pset[b.n] = false;
 		if (v->waiting_kf[mi]) {
 			/* A joiner starts at a keyframe or at the parameter sets before one. */
@@ -458,7 +471,7 @@ static void srtcp_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct sg_f
 				if (fb.kind == SG_RTCP_FB_NACK) {
 					int n = sg_rtcp_nack_seqs(&fb, NULL, 0);
 					if (n > 0)
-						v->nacks += (uint64_t)n;
+						v->nacks += (uint32_t)n;
 				} else if (fb.kind == SG_RTCP_FB_PLI || fb.kind == SG_RTCP_FB_FIR) {
 					v->plis++;
 					pli = true;
@@ -574,6 +587,12 @@ static void cmd_exec(struct sg_fp_worker *w, struct sg_fp_cmd *c)
 			}
 		}
 		v->state = SG_FP_V_PLAYING;
+		break;
+	case SG_FP_CMD_REMOTE:
+		v->remote_mac = c->mac;
+		v->remote_ip_be = c->ip_be;
+		v->remote_port_be = c->port_be;
+		v->selected = true;
 		break;
 	case SG_FP_CMD_DEL:
 		for (unsigned mi = 0; mi < 2; mi++)

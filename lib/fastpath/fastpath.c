@@ -41,7 +41,7 @@ struct sg_fp *sg_fp_create(const struct sg_fp_conf *conf, char *err, size_t errl
 	fp->n_workers = conf->eal.n_workers;
 	for (unsigned w = 0; w < fp->n_workers; w++) {
 		unsigned lc = conf->eal.workers[w];
-		if (!rte_lcore_is_enabled(lc) || lc == rte_get_main_lcore()) {
+		if (!rte_lcore_is_enabled(lc) || (lc == rte_get_main_lcore() && !conf->manual_workers)) {
 			snprintf(err, errlen, "worker lcore %u is not available", lc);
 			goto err;
 		}
@@ -116,6 +116,14 @@ int sg_fp_start(struct sg_fp *fp)
 		}
 	}
 	fp->stop = false;
+	if (fp->conf.manual_workers) {
+		/* The caller drives the loops (sg_fp_worker_poll); nothing is launched. */
+		for (unsigned w = 0; w < fp->n_workers; w++)
+			worker_prepare(fp, fp->workers[w]);
+		fp->manual_started = true;
+		fp->baseline = rte_mempool_in_use_count(fp->pool);
+		return 0;
+	}
 	for (unsigned w = 0; w < fp->n_workers; w++) {
 		worker_prepare(fp, fp->workers[w]);
 		if ((rc = rte_eal_remote_launch(sg_fp_worker_main, fp->workers[w],
@@ -135,8 +143,35 @@ int sg_fp_start(struct sg_fp *fp)
 	return 0;
 }
 
+int sg_fp_worker_poll(struct sg_fp *fp, unsigned w)
+{
+	if (!fp || w >= fp->n_workers)
+		return -EINVAL;
+	if (!fp->manual_started)
+		return -EPERM;
+	return (int)sg_fp_worker_iter(fp->workers[w], &fp->workers[w]->manual_last_drain);
+}
+
+int sg_fp_worker_flush(struct sg_fp *fp, unsigned w)
+{
+	if (!fp || w >= fp->n_workers)
+		return -EINVAL;
+	if (!fp->manual_started)
+		return -EPERM;
+	sg_fp_worker_drain(fp->workers[w]);
+	return 0;
+}
+
 void sg_fp_stop(struct sg_fp *fp)
 {
+	if (fp && fp->manual_started) {
+		/* Same as a worker on its way out: rings emptied, TX buffers sent. */
+		for (unsigned w = 0; w < fp->n_workers; w++) {
+			sg_fp_worker_media_stop(fp->workers[w]);
+			sg_fp_worker_drain(fp->workers[w]);
+		}
+		fp->manual_started = false;
+	}
 	if (!fp || !fp->running)
 		return;
 	__atomic_store_n(&fp->stop, true, __ATOMIC_RELEASE);

@@ -60,7 +60,7 @@ struct sg_fp_txbuf {
 
 /** What a worker polls on one data port: its queue pair there and on the TAP. */
 struct sg_fp_wport {
-	uint16_t port_id, tap_port_id, queue;
+	uint16_t port_id, tap_port_id, queue;   /* tap_port_id RTE_MAX_ETHPORTS: no TAP */
 	uint8_t idx;            /**< index of the port in the config (counters) */
 	struct rte_ether_addr mac;
 	uint32_t ipv4_be;
@@ -69,58 +69,79 @@ struct sg_fp_wport {
 	struct sg_fp_txbuf tx_tap;  /**< to the kernel: exception frames */
 };
 
+/* flow key for flow_hash */
+struct sg_fp_flow_key {
+	uint32_t ip_be;
+	uint16_t port_be;
+	uint16_t pad;
+};
+
 enum sg_fp_vstate { SG_FP_V_FREE = 0, SG_FP_V_ICE, SG_FP_V_PLAYING, SG_FP_V_DEAD };
 
 /*
- * One viewer. The control plane fills the configuration part before the
- * viewer is published (ufrag table insert) and never writes it again; the
+ * One viewer. The control plane fills the configuration fields before the
+ * viewer is published (ufrag table insert) and never writes them again; the
  * owning worker writes the rest. Counters are read by the control plane.
+ * Layout: the first two cache lines hold everything the per-viewer fan-out
+ * touches (list link, SRTP contexts, addresses, packet counters); STUN/SRTCP
+ * state and the control plane's fields follow. 320 bytes (5 lines), so that a
+ * viewer of one AES-CM stream costs 1 KiB with its SRTP context (704 B).
  */
 struct sg_fp_viewer {
-	/* configuration (control plane, before publishing) */
-	uint64_t session_id;
-	uint16_t owner;              /* worker index */
-	uint8_t port_idx;
-	uint8_t n_media;
-	int16_t sid[2];
-	uint32_t ssrc[2];
-	uint8_t pt[2];
-	char local_ufrag[SG_FP_UFRAG_LEN + 1];
-	char remote_ufrag[65];
-	uint8_t remote_ufrag_len;
-	struct sg_stun_key key;
-	/* owner worker */
-	volatile uint8_t state;      /* enum sg_fp_vstate */
-	bool selected;
-	bool waiting_kf[2];
-	bool linked[2];
+	/* --- line 0: fan-out (owner worker; sid/port_idx/n_media set before publishing) --- */
+	struct sg_fp_viewer *next[2];
 	struct sg_srtp_ctx *srtp[2];
-	struct sg_fp_viewer *next[2], *prev[2];
-	struct rte_ether_addr remote_mac;
+	uint64_t pkts;               /* SRTP sent */
+	int16_t sid[2];
 	uint32_t remote_ip_be;
 	uint16_t remote_port_be;
 	uint16_t ip_id;
+	uint8_t port_idx;
+	volatile uint8_t state;      /* enum sg_fp_vstate */
+	bool waiting_kf[2];
+	/* --- line 1 --- */
+	uint64_t bytes;              /* SRTP bytes sent */
+	struct rte_ether_addr remote_mac;
+	bool selected;
+	bool linked[2];
+	uint8_t n_media;
+	uint16_t owner;              /* worker index */
+	uint32_t drops;
+	uint32_t ssrc[2];
+	struct sg_fp_viewer *prev[2];
+	uint64_t session_id;
 	uint64_t last_check_tsc;
-	/* counters (owner writes, control reads) */
-	uint64_t pkts, bytes, stun_ok, srtcp_ok, srtcp_bad, nacks, plis, rrs, drops;
-	uint8_t rr_fraction_lost;
+	/* --- STUN / SRTCP (owner writes, control reads) --- */
+	uint32_t stun_ok, srtcp_ok, srtcp_bad, nacks, plis, rrs;
 	int32_t rr_cum_lost;
 	uint32_t rr_jitter;
-	/* control plane only */
-	size_t mem_bytes;
+	uint8_t rr_fraction_lost;
+	uint8_t pt[2];
+	uint8_t remote_ufrag_len;
+	char local_ufrag[SG_FP_UFRAG_LEN + 1];
+	char remote_ufrag[65];
+	struct sg_stun_key key;
+	/* --- control plane only --- */
 	void *srtp_mem[2];
 	uint64_t free_token;
+	uint32_t mem_bytes;
 	bool free_pending;
+	uint8_t n_flows;             /* flow table entries added for it (> 2: not all in flows[]) */
+	struct sg_fp_flow_key flows[2];
 } __rte_cache_aligned;
 
 /* Commands control -> worker (allocated and freed by the control plane). */
-enum sg_fp_cmd_type { SG_FP_CMD_KEYS = 1, SG_FP_CMD_DEL, SG_FP_CMD_SEND };
+enum sg_fp_cmd_type { SG_FP_CMD_KEYS = 1, SG_FP_CMD_DEL, SG_FP_CMD_SEND, SG_FP_CMD_REMOTE };
 struct sg_fp_cmd {
 	uint8_t type;
 	volatile uint8_t done;
 	int viewer;
 	struct sg_srtp_ctx *srtp[2];
 	struct rte_mbuf *m;     /* SEND: datagram payload */
+	/* REMOTE: the selected address */
+	uint32_t ip_be;
+	uint16_t port_be;
+	struct rte_ether_addr mac;
 };
 
 /* Per worker, per stream: the viewers of it owned by this worker, ingest state. */
@@ -153,6 +174,7 @@ struct sg_fp_worker {
 	struct rte_ring *pkt_ring;      /* other workers / control -> this worker (mbufs) */
 	struct sg_srtp_engine *srtp;
 	struct sg_stun_stats stun_stats;
+	uint64_t manual_last_drain;     /* sg_fp_worker_poll(): last TX drain (TSC) */
 	struct sg_fp_wport wports[SG_FP_MAX_PORTS];
 	struct sg_fp_wstream streams[SG_FP_MAX_STREAMS];
 } __rte_cache_aligned;
@@ -186,6 +208,7 @@ struct sg_fp {
 	unsigned n_workers;
 	volatile bool stop;
 	bool running;
+	bool manual_started;           /* started with conf.manual_workers */
 	unsigned baseline;
 	uint64_t tsc_hz;
 	/* media */
@@ -199,6 +222,7 @@ struct sg_fp {
 	struct rte_ring *ev_ring;      /* workers -> control: event mbufs */
 	int srtp_arch;
 	unsigned next_owner;
+	unsigned free_hint;            /* where sg_fp_viewer_add starts looking for a free slot */
 	uint64_t push_drops;
 };
 
@@ -213,6 +237,8 @@ int sg_fp_tap_configure(const char *ifname, uint32_t ipv4, uint8_t prefix_len,
 
 /* worker.c */
 int sg_fp_worker_main(void *arg);
+unsigned sg_fp_worker_iter(struct sg_fp_worker *w, uint64_t *last_drain);
+void sg_fp_worker_drain(struct sg_fp_worker *w);
 void sg_fp_txbuf_init(struct sg_fp_txbuf *tb, uint16_t port_id, uint16_t queue, uint16_t flush_at);
 void sg_fp_txbuf_add(struct sg_fp_txbuf *tb, struct rte_mbuf *m, struct sg_stats_port *st,
 		     unsigned drop_reason);
@@ -227,11 +253,5 @@ void sg_fp_ingest_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct rte_
 unsigned sg_fp_worker_rings(struct sg_fp_worker *w);
 void sg_fp_worker_media_stop(struct sg_fp_worker *w);
 
-/* flow key for flow_hash */
-struct sg_fp_flow_key {
-	uint32_t ip_be;
-	uint16_t port_be;
-	uint16_t pad;
-};
 
 #endif /* SG_FASTPATH_PRIV_H */

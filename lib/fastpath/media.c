@@ -23,6 +23,9 @@
 #define TAG "media"
 #define MAX_PENDING 4096
 
+/* The per-viewer budget of issue #6: 1 KiB with one AES-CM context (704 B). */
+_Static_assert(sizeof(struct sg_fp_viewer) <= 320, "viewer slot grew beyond 5 cache lines");
+
 struct pending {
 	struct sg_fp_cmd *cmd;
 };
@@ -70,7 +73,8 @@ int sg_fp_media_init(struct sg_fp *fp, char *err, size_t errlen)
 	for (unsigned h = 0; h < 2; h++) {
 		struct rte_hash_parameters hp = {
 			.name = h ? "sg_flows" : "sg_ufrags",
-			.entries = fp->max_viewers * 2 < 1024 ? 1024 : fp->max_viewers * 2,
+			/* One ufrag per viewer; one flow per viewer (two while it moves). */
+			.entries = RTE_MAX(1024u, fp->max_viewers + fp->max_viewers / (h ? 2 : 4)),
 			.key_len = 8,
 			.hash_func = rte_jhash,
 			.socket_id = sock,
@@ -362,10 +366,13 @@ int sg_fp_viewer_add(struct sg_fp *fp, const struct sg_fp_viewer_conf *vc)
 		return -EINVAL;
 	if (rte_hash_lookup(fp->ufrag_hash, vc->local_ufrag) >= 0)
 		return -EEXIST;
-	for (unsigned i = 0; i < fp->max_viewers; i++) {
+	for (unsigned k = 0; k < fp->max_viewers; k++) {
+		/* Start after the last slot taken: O(1) amortised while the table fills. */
+		unsigned i = (fp->free_hint + k) % fp->max_viewers;
 		struct sg_fp_viewer *v = &fp->viewers[i];
 		if (v->state != SG_FP_V_FREE || v->free_pending)
 			continue;
+		fp->free_hint = i + 1;
 		memset(v, 0, sizeof(*v));
 		v->session_id = vc->session_id;
 		v->owner = (uint16_t)(fp->next_owner++ % fp->n_workers);
@@ -383,7 +390,7 @@ int sg_fp_viewer_add(struct sg_fp *fp, const struct sg_fp_viewer_conf *vc)
 			memset(v, 0, sizeof(*v));
 			return -EINVAL;
 		}
-		v->mem_bytes = sizeof(*v);
+		v->mem_bytes = (uint32_t)sizeof(*v);
 		__atomic_store_n(&v->state, SG_FP_V_ICE, __ATOMIC_RELEASE);
 		if (rte_hash_add_key_data(fp->ufrag_hash, v->local_ufrag, (void *)(uintptr_t)i) < 0) {
 			sg_stun_key_wipe(&v->key);
@@ -440,7 +447,7 @@ int sg_fp_viewer_keys(struct sg_fp *fp, int handle, int profile, const uint8_t *
 		if (rc < 0)
 			goto err;
 		c->srtp[mi] = v->srtp_mem[mi];
-		v->mem_bytes += sz;
+		v->mem_bytes += (uint32_t)sz;
 	}
 	c->type = SG_FP_CMD_KEYS;
 	c->viewer = handle;
@@ -452,6 +459,48 @@ err:
 		v->srtp_mem[mi] = NULL;
 	}
 	return rc;
+}
+
+static void flows_forget(struct sg_fp *fp, int h);
+
+/* Add (ip, port) -> h to the flow table, remembering the key in the slot. */
+static int flow_add(struct sg_fp *fp, struct sg_fp_viewer *v, const struct sg_fp_flow_key *k, int h)
+{
+	int rc = rte_hash_add_key_data(fp->flow_hash, k, (void *)(uintptr_t)h);
+	if (rc < 0)
+		return rc;
+	if (v->n_flows < SG_ARRAY_SIZE(v->flows))
+		v->flows[v->n_flows] = *k;
+	if (v->n_flows < UINT8_MAX)
+		v->n_flows++;
+	return 0;
+}
+
+int sg_fp_viewer_set_remote(struct sg_fp *fp, int handle, uint32_t ip, uint16_t port,
+			    const uint8_t mac[6])
+{
+	struct sg_fp_viewer *v = viewer_of(fp, handle);
+	struct sg_fp_flow_key k = {.ip_be = rte_cpu_to_be_32(ip), .port_be = rte_cpu_to_be_16(port)};
+	struct sg_fp_cmd *c;
+	int rc;
+
+	if (!v || !mac || !ip || !port)
+		return -EINVAL;
+	c = rte_zmalloc("sg_cmd", sizeof(*c), 0);
+	if (!c)
+		return -ENOMEM;
+	c->type = SG_FP_CMD_REMOTE;
+	c->viewer = handle;
+	c->ip_be = k.ip_be;
+	c->port_be = k.port_be;
+	memcpy(c->mac.addr_bytes, mac, RTE_ETHER_ADDR_LEN);
+	/* The control plane is the only writer of the flow table. */
+	flows_forget(fp, handle);
+	if ((rc = flow_add(fp, v, &k, handle)) < 0) {
+		rte_free(c);
+		return rc == -ENOSPC ? -ENOMEM : -EINVAL;
+	}
+	return cmd_post(fp, v, c);
 }
 
 int sg_fp_viewer_send(struct sg_fp *fp, int handle, const uint8_t *dgram, uint16_t len)
@@ -565,7 +614,7 @@ unsigned sg_fp_events_poll(struct sg_fp *fp, struct sg_fp_event *ev, unsigned ma
 		} else if (e->type == SG_FP_EV_SELECTED && viewer_of(fp, e->viewer)) {
 			/* The control plane is the only writer of the flow table. */
 			struct sg_fp_flow_key k = {.ip_be = meta->ip_be, .port_be = meta->port_be};
-			rte_hash_add_key_data(fp->flow_hash, &k, (void *)(uintptr_t)e->viewer);
+			flow_add(fp, &fp->viewers[e->viewer], &k, e->viewer);
 		}
 	}
 	return n;
@@ -581,17 +630,28 @@ void sg_fp_events_release(struct sg_fp *fp, struct sg_fp_event *ev, unsigned n)
 /* Remove every flow entry that points at viewer h (a viewer may have moved). */
 static void flows_forget(struct sg_fp *fp, int h)
 {
+	struct sg_fp_viewer *v = &fp->viewers[h];
 	const void *key;
 	void *data;
 	uint32_t it = 0;
 	struct sg_fp_flow_key del[8];
 	unsigned n = 0;
 
+	if (v->n_flows <= SG_ARRAY_SIZE(v->flows)) {
+		/* The usual case: the keys are in the slot (no table walk). */
+		for (unsigned i = 0; i < v->n_flows; i++)
+			if (rte_hash_lookup_data(fp->flow_hash, &v->flows[i], &data) >= 0 &&
+			    (uintptr_t)data == (uintptr_t)h)
+				rte_hash_del_key(fp->flow_hash, &v->flows[i]);
+		v->n_flows = 0;
+		return;
+	}
 	while (n < SG_ARRAY_SIZE(del) && rte_hash_iterate(fp->flow_hash, &key, &data, &it) >= 0)
 		if ((uintptr_t)data == (uintptr_t)h)
 			memcpy(&del[n++], key, sizeof(del[0]));
 	for (unsigned i = 0; i < n; i++)
 		rte_hash_del_key(fp->flow_hash, &del[i]);
+	v->n_flows = 0;
 }
 
 void sg_fp_tick(struct sg_fp *fp)

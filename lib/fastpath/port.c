@@ -172,6 +172,10 @@ int sg_fp_port_setup(struct sg_fp *fp, unsigned idx, char *err, size_t errlen)
 		return rc;
 	}
 	rte_eth_macaddr_get(p->port_id, &p->mac);
+	if (fp->conf.no_exception_tap) {
+		p->tap_port_id = RTE_MAX_ETHPORTS;
+		return 0;
+	}
 
 	/*
 	 * Exception path: a TAP in the kernel with the port's MAC and IPv4
@@ -209,6 +213,8 @@ int sg_fp_port_start(struct sg_fp *fp, unsigned idx, char *err, size_t errlen)
 		return rc;
 	}
 	p->started = true;
+	if (fp->conf.no_exception_tap)
+		return 0;
 	if ((rc = rte_eth_dev_start(p->tap_port_id)) < 0) {
 		snprintf(err, errlen, "%s: TAP start failed: %s", p->conf.name, strerror(-rc));
 		return rc;

@@ -68,6 +68,14 @@ struct sg_fp_conf {
 	unsigned n_media_ports;
 	unsigned max_viewers;   /**< viewer table size (0 = 4096) */
 	int srtp_arch;          /**< enum sg_srtp_arch (0 = auto) */
+	/** Benchmarks/tests: create no exception TAP; frames for the kernel are
+	 *  then dropped (counted as exc_full) and nothing is read from a TAP. */
+	bool no_exception_tap;
+	/** Benchmarks/tests: sg_fp_start() starts the ports but launches no
+	 *  lcore; the caller runs the workers' loops with sg_fp_worker_poll() on
+	 *  its own thread. Worker lcores may then be any enabled lcore (the main
+	 *  one included): they only choose the NUMA socket of worker memory. */
+	bool manual_workers;
 };
 
 /**
@@ -96,6 +104,21 @@ int sg_fp_start(struct sg_fp *fp);
 
 /** Ask the workers to stop, wait for them, flush what they hold. Idempotent. */
 void sg_fp_stop(struct sg_fp *fp);
+
+/**
+ * With conf.manual_workers, after sg_fp_start(): run one iteration of worker
+ * w's poll loop (RX on its queues, commands and rings, fan-out, TX drain when
+ * due) on the calling thread. Never call it for one worker from two threads.
+ * Returns the work done (packets and commands handled), -EINVAL (no such
+ * worker) or -EPERM (not started in manual mode).
+ */
+int sg_fp_worker_poll(struct sg_fp *fp, unsigned w);
+
+/**
+ * With conf.manual_workers: send what worker w's TX buffers hold now
+ * (normally done every drain_us). Returns 0, -EINVAL or -EPERM.
+ */
+int sg_fp_worker_flush(struct sg_fp *fp, unsigned w);
 
 /** Stop, close ports, free the mempool. Logs the mbufs still in use (should be 0). */
 void sg_fp_destroy(struct sg_fp *fp);
@@ -231,6 +254,19 @@ int sg_fp_viewer_add(struct sg_fp *fp, const struct sg_fp_viewer_conf *vc);
 int sg_fp_viewer_keys(struct sg_fp *fp, int handle, int profile, const uint8_t *local_master,
 		      const uint8_t *remote_master);
 
+/**
+ * Select the viewer's remote address without STUN (tests, benchmarks, or a
+ * control plane that validated the pair itself): ip and port in host order,
+ * mac = next-hop MAC (6 bytes). The owning worker applies it through its
+ * command ring (like a STUN-selected pair, RFC 8445 §7.3.1.5), and SRTCP
+ * from that address is accepted from then on (flow table entry; earlier
+ * entries of the viewer are removed). No SG_FP_EV_SELECTED event is sent.
+ * Returns 0, -EINVAL (bad handle/arguments), -EBUSY (command ring full),
+ * -ENOMEM.
+ */
+int sg_fp_viewer_set_remote(struct sg_fp *fp, int handle, uint32_t ip, uint16_t port,
+			    const uint8_t mac[6]);
+
 /** Send a datagram (DTLS record) to the viewer's selected address. 0, -ENOTCONN, -ENOBUFS. */
 int sg_fp_viewer_send(struct sg_fp *fp, int handle, const uint8_t *dgram, uint16_t len);
 
@@ -279,7 +315,9 @@ void sg_fp_events_release(struct sg_fp *fp, struct sg_fp_event *ev, unsigned n);
 /** Periodic control-path work: reclaims removed viewers. Call every few ms..100 ms. */
 void sg_fp_tick(struct sg_fp *fp);
 
-/** Fast-path memory per viewer for a profile (slot + SRTP contexts), for reports. */
+/** Fast-path memory per viewer for a profile (slot + SRTP contexts), for reports.
+ *  The heap also spends an allocator header per SRTP context and the shared
+ *  tables (ufrag and flow hashes) spend a few dozen bytes per slot. */
 size_t sg_fp_viewer_mem(int profile, unsigned n_media);
 
 #endif /* SG_FASTPATH_H */

@@ -11,6 +11,7 @@
 #include <rte_prefetch.h>
 
 #include "fastpath_priv.h"
+#include "sg_common.h"
 #include "sg_fastpath_fp.h"
 
 void sg_fp_txbuf_init(struct sg_fp_txbuf *tb, uint16_t port_id, uint16_t queue, uint16_t flush_at)
@@ -72,6 +73,11 @@ static inline unsigned poll_port(struct sg_fp_worker *w, struct sg_fp_wport *wp)
 				       &wp->mac, wp->ipv4_be, w->media_ports_be, w->n_media_ports,
 				       pmap, &sid, &counter, &reason)) {
 		case SG_FP_TO_KERNEL:
+			if (SG_UNLIKELY(wp->tap_port_id >= RTE_MAX_ETHPORTS)) {
+				st->drop[SG_STATS_DROP_EXC_FULL]++; /* no exception path */
+				rte_pktmbuf_free(m);
+				break;
+			}
 			st->c[counter]++;
 			st->c[SG_STATS_EXC_TO_KERNEL]++;
 			sg_fp_txbuf_add(&wp->tx_tap, m, st, SG_STATS_DROP_EXC_FULL);
@@ -92,6 +98,8 @@ static inline unsigned poll_port(struct sg_fp_worker *w, struct sg_fp_wport *wp)
 	st->c[SG_STATS_RX_PKTS] += n;
 	st->c[SG_STATS_RX_BYTES] += bytes;
 
+	if (wp->tap_port_id >= RTE_MAX_ETHPORTS)
+		return n; /* no exception TAP (benchmarks) */
 	/* What the kernel sends on the data IP leaves through the NIC. */
 	uint16_t k = rte_eth_rx_burst(wp->tap_port_id, wp->queue, pkts, (uint16_t)w->burst);
 	for (i = 0; i < k; i++)
@@ -100,14 +108,30 @@ static inline unsigned poll_port(struct sg_fp_worker *w, struct sg_fp_wport *wp)
 	return (unsigned)n + k;
 }
 
-static inline void drain_all(struct sg_fp_worker *w)
+void sg_fp_worker_drain(struct sg_fp_worker *w)
 {
 	for (unsigned p = 0; p < w->n_wports; p++) {
 		struct sg_fp_wport *wp = &w->wports[p];
 		struct sg_stats_port *st = &w->stats.port[wp->idx];
-		txbuf_flush(&wp->tx_tap, st, SG_STATS_DROP_EXC_FULL);
+		if (wp->tap_port_id < RTE_MAX_ETHPORTS)
+			txbuf_flush(&wp->tx_tap, st, SG_STATS_DROP_EXC_FULL);
 		txbuf_flush(&wp->tx_nic, st, SG_STATS_DROP_TX_FULL);
 	}
+}
+
+/* One iteration of the poll loop: ports, rings, periodic TX drain. Returns the work done. */
+unsigned sg_fp_worker_iter(struct sg_fp_worker *w, uint64_t *last_drain)
+{
+	unsigned work = 0;
+	for (unsigned p = 0; p < w->n_wports; p++)
+		work += poll_port(w, &w->wports[p]);
+	work += sg_fp_worker_rings(w);
+	uint64_t now = rte_rdtsc();
+	if (now - *last_drain >= w->drain_tsc) {
+		sg_fp_worker_drain(w);
+		*last_drain = now;
+	}
+	return work;
 }
 
 int sg_fp_worker_main(void *arg)
@@ -119,15 +143,8 @@ int sg_fp_worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(qsbr, w->idx);
 	rte_rcu_qsbr_thread_online(qsbr, w->idx);
 	while (!*w->stop) {
-		unsigned work = 0;
-		for (unsigned p = 0; p < w->n_wports; p++)
-			work += poll_port(w, &w->wports[p]);
-		work += sg_fp_worker_rings(w);
+		unsigned work = sg_fp_worker_iter(w, &last_drain);
 		uint64_t now = rte_rdtsc();
-		if (now - last_drain >= w->drain_tsc) {
-			drain_all(w);
-			last_drain = now;
-		}
 		/* Quiescent: this worker holds no reference from the shared tables. */
 		rte_rcu_qsbr_quiescent(qsbr, w->idx);
 		w->stats.loops++;
@@ -140,7 +157,7 @@ int sg_fp_worker_main(void *arg)
 	}
 	/* Stop: free what the rings hold, send what is queued, so nothing is held when the ports close. */
 	sg_fp_worker_media_stop(w);
-	drain_all(w);
+	sg_fp_worker_drain(w);
 	rte_rcu_qsbr_thread_offline(qsbr, w->idx);
 	rte_rcu_qsbr_thread_unregister(qsbr, w->idx);
 	return 0;

@@ -21,6 +21,7 @@
 #include <openssl/opensslv.h>
 #include <srtp2/srtp.h>
 
+#include "bench_srtp.h"
 #include "sg_srtp.h"
 
 #define BURST 32
@@ -72,8 +73,22 @@ static void set_seq(uint16_t seq)
 	g_src[3] = (uint8_t)seq;
 }
 
+int bench_srtp_setup(void)
+{
+	static int done;
+	if (done)
+		return 0;
+	if (srtp_init() != srtp_err_status_ok)
+		return -1;
+	for (unsigned i = 0; i < sizeof(g_master); i++)
+		g_master[i] = (uint8_t)(0xa5 ^ (i * 13));
+	make_src();
+	done = 1;
+	return 0;
+}
+
 /* ---- streamgate ---- */
-static double run_sg(enum sg_srtp_arch arch, enum sg_srtp_profile p, unsigned payload, int reps,
+double bench_srtp_sg(enum sg_srtp_arch arch, enum sg_srtp_profile p, unsigned payload, int reps,
 		     enum sg_srtp_arch *used)
 {
 	struct sg_srtp_engine *e = sg_srtp_engine_create(arch);
@@ -136,7 +151,7 @@ static IMB_MGR *mgr_for(enum sg_srtp_arch a)
 	return m;
 }
 
-static double run_bound(enum sg_srtp_arch arch, enum sg_srtp_profile p, unsigned payload, int reps)
+double bench_srtp_bound(enum sg_srtp_arch arch, enum sg_srtp_profile p, unsigned payload, int reps)
 {
 	static struct bound_keys kv[BURST];
 	IMB_MGR *m = mgr_for(arch);
@@ -227,7 +242,7 @@ static double run_bound(enum sg_srtp_arch arch, enum sg_srtp_profile p, unsigned
 }
 
 /* ---- libsrtp2 ---- */
-static double run_libsrtp(enum sg_srtp_profile p, unsigned payload, int reps)
+double bench_srtp_libsrtp(enum sg_srtp_profile p, unsigned payload, int reps)
 {
 	srtp_t s[BURST];
 	srtp_policy_t pol;
@@ -350,7 +365,7 @@ static double run_openssl(enum sg_srtp_profile p, unsigned payload, int reps)
 }
 
 /* ---- environment ---- */
-static void cpu_info(char *model, size_t msz, char *flags, size_t fsz)
+void bench_cpu_info(char *model, size_t msz, char *flags, size_t fsz)
 {
 	static const char *const want[] = {"aes", "sha_ni", "pclmulqdq", "avx", "avx2", "avx512f",
 					   "avx512bw", "avx512vl", "vaes", "vpclmulqdq", "gfni", NULL};
@@ -390,7 +405,7 @@ static int nss_cb(struct dl_phdr_info *i, size_t sz, void *arg)
 	return 0;
 }
 
-static const char *libsrtp_backend(void)
+const char *bench_libsrtp_backend(void)
 {
 	int nss = 0;
 	dl_iterate_phdr(nss_cb, &nss);
@@ -416,27 +431,25 @@ int bench_srtp_main(int argc, char **argv)
 	}
 	if (reps < 1 || reps > 64)
 		reps = 7;
-	if (srtp_init() != srtp_err_status_ok)
+	if (bench_srtp_setup() != 0)
 		return 1;
-	for (unsigned i = 0; i < sizeof(g_master); i++)
-		g_master[i] = (uint8_t)(0xa5 ^ (i * 13));
-	cpu_info(model, sizeof(model), flags, sizeof(flags));
+	bench_cpu_info(model, sizeof(model), flags, sizeof(flags));
 	memset(res, 0, sizeof(res));
 	for (int p = 0; p < NPROF; p++) {
 		for (int s = 0; s < NSIZE; s++) {
 			struct row *r = &res[p][s];
 			make_src();
-			r->sg = run_sg(SG_SRTP_ARCH_AUTO, (enum sg_srtp_profile)p, sizes[s], reps, &r->used);
+			r->sg = bench_srtp_sg(SG_SRTP_ARCH_AUTO, (enum sg_srtp_profile)p, sizes[s], reps, &r->used);
 			for (int a = SG_SRTP_ARCH_SSE; a < SG_SRTP_ARCH__MAX; a++) {
 				enum sg_srtp_arch u;
 				r->arch_sg[a] = r->arch_bound[a] = -1;
 				if (!sg_srtp_arch_supported((enum sg_srtp_arch)a))
 					continue;
-				r->arch_sg[a] = run_sg((enum sg_srtp_arch)a, (enum sg_srtp_profile)p, sizes[s], reps, &u);
-				r->arch_bound[a] = run_bound((enum sg_srtp_arch)a, (enum sg_srtp_profile)p, sizes[s], reps);
+				r->arch_sg[a] = bench_srtp_sg((enum sg_srtp_arch)a, (enum sg_srtp_profile)p, sizes[s], reps, &u);
+				r->arch_bound[a] = bench_srtp_bound((enum sg_srtp_arch)a, (enum sg_srtp_profile)p, sizes[s], reps);
 			}
 			r->bound = r->arch_bound[r->used];
-			r->lib = run_libsrtp((enum sg_srtp_profile)p, sizes[s], reps);
+			r->lib = bench_srtp_libsrtp((enum sg_srtp_profile)p, sizes[s], reps);
 			r->ossl = run_openssl((enum sg_srtp_profile)p, sizes[s], reps);
 		}
 	}
@@ -444,7 +457,7 @@ int bench_srtp_main(int argc, char **argv)
 		printf("{\"bench\":\"srtp\",\"cpu\":\"%s\",\"cpu_flags\":\"%s\",\"ipsec_mb\":\"%s\","
 		       "\"libsrtp2\":\"%s\",\"libsrtp2_crypto\":\"%s\",\"openssl\":\"%s\",\"burst\":%d,"
 		       "\"reps\":%d,\"unit\":\"ns_per_packet\",\"results\":[",
-		       model, flags, imb_get_version_str(), srtp_get_version_string(), libsrtp_backend(),
+		       model, flags, imb_get_version_str(), srtp_get_version_string(), bench_libsrtp_backend(),
 		       OPENSSL_VERSION_TEXT, BURST, reps);
 		for (int p = 0; p < NPROF; p++)
 			for (int s = 0; s < NSIZE; s++) {
@@ -470,7 +483,7 @@ int bench_srtp_main(int argc, char **argv)
 		return 0;
 	}
 	printf("CPU: %s\nflags: %s\nipsec-mb %s, %s (crypto: %s), %s\n", model, flags,
-	       imb_get_version_str(), srtp_get_version_string(), libsrtp_backend(), OPENSSL_VERSION_TEXT);
+	       imb_get_version_str(), srtp_get_version_string(), bench_libsrtp_backend(), OPENSSL_VERSION_TEXT);
 	printf("burst %d, median of %d reps, ns/packet (Mpps = 1000/ns)\n\n", BURST, reps);
 	printf("%-28s %5s %-6s %9s %7s %9s %9s %9s %9s %8s %8s\n", "profile", "bytes", "arch", "sg ns",
 	       "Mpps", "bound ns", "libsrtp", "openssl", "sg/bound", "x libsrtp", "x ossl");
