@@ -193,7 +193,7 @@ static void t_drop_reasons(void)
 
 static void t_fp_helpers(void)
 {
-	uint8_t p[16];
+	uint8_t p[64] = {0}; /* larger than parsed: gcc -O2 + sanitizers sees paths it cannot rule out */
 	struct sg_rtp_hdr h;
 
 	memcpy(p, base_hdr, 12);
