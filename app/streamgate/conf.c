@@ -87,6 +87,7 @@ int sg_app_fp_conf_build(const struct sg_config *cfg, struct sg_fp_conf *fpc, ch
 	fpc->mbuf_cache = cfg->mbuf_cache;
 	fpc->burst = cfg->burst;
 	fpc->drain_us = cfg->drain_us;
+	fpc->idle_sleep_us = cfg->idle_sleep_us;
 	fpc->media_ports[0] = cfg->media_port;
 	fpc->n_media_ports = 1;
 	fpc->n_ports = cfg->n_ports;

@@ -69,7 +69,7 @@ int sg_config_dump(const struct sg_config *c, char *buf, size_t len)
 	  c->mem_mb);
 	Q(c->file_prefix);
 	P("\nmempool:\n  mbufs: %u\n  cache: %u\n", c->mbufs, c->mbuf_cache);
-	P("fastpath:\n  burst: %u\n  tx_drain_us: %u\n", c->burst, c->drain_us);
+	P("fastpath:\n  burst: %u\n  tx_drain_us: %u\n  idle_sleep_us: %u\n", c->burst, c->drain_us, c->idle_sleep_us);
 	P("ports:%s\n", c->n_ports ? "" : " []");
 	for (unsigned i = 0; i < c->n_ports && i < SG_CONFIG_MAX_PORTS; i++) {
 		const struct sg_config_port *p = &c->ports[i];

@@ -27,6 +27,7 @@ void sg_config_init(struct sg_config *c)
 	c->mbuf_cache = 256;
 	c->burst = 32;
 	c->drain_us = 100;
+	c->idle_sleep_us = 0;
 	c->http_port = 8889;
 	c->media_port = 8189;
 	c->rtsp_port = 8554;
@@ -419,6 +420,7 @@ static int fn_fastpath(struct sg_yp *y, void *obj, const struct sg_yfield *f)
 	static const struct sg_yfield t[] = {
 		{"burst", SG_YF_UINT, CFG_OFF(burst), sizeof(unsigned), 1, 256, 0, false, NULL},
 		{"tx_drain_us", SG_YF_UINT, CFG_OFF(drain_us), sizeof(unsigned), 1, 100000, 0, false, NULL},
+		{"idle_sleep_us", SG_YF_UINT, CFG_OFF(idle_sleep_us), sizeof(unsigned), 0, 10000, 0, false, NULL},
 	};
 	SG_UNUSED(f);
 	return section(y, obj, t, SG_ARRAY_SIZE(t), NULL);

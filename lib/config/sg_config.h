@@ -75,6 +75,8 @@ struct sg_config {
 	unsigned mbuf_cache;                /* mempool.cache, default 256, 0..512, cache*3/2 <= mbufs */
 	unsigned burst;                     /* fastpath.burst, default 32, 1..256 */
 	unsigned drain_us;                  /* fastpath.tx_drain_us, default 100, 1..100000 */
+	unsigned idle_sleep_us;             /* fastpath.idle_sleep_us, default 0 (pure polling), 0..10000:
+	                                     * a worker idle for 256 loops sleeps this long (shared CPUs, CI) */
 	struct sg_config_port ports[SG_CONFIG_MAX_PORTS]; unsigned n_ports;   /* ports: list, at least 1 */
 	uint16_t http_port;                 /* whep.http_port, default 8889 */
 	uint16_t media_port;                /* whep.media_port, default 8189 (UDP, all sessions) */

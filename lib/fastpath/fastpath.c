@@ -84,6 +84,7 @@ static void worker_prepare(struct sg_fp *fp, struct sg_fp_worker *w)
 	w->burst = fp->conf.burst;
 	w->drain_tsc = rte_get_tsc_hz() / 1000000ull * fp->conf.drain_us;
 	w->stop = &fp->stop;
+	w->idle_sleep_us = fp->conf.idle_sleep_us;
 	w->fp = fp;
 	w->n_media_ports = fp->conf.n_media_ports;
 	for (unsigned i = 0; i < fp->conf.n_media_ports; i++)

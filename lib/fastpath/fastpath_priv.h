@@ -166,6 +166,7 @@ struct sg_fp_worker {
 	unsigned n_wports;
 	unsigned burst;
 	uint64_t drain_tsc;
+	unsigned idle_sleep_us;
 	const volatile bool *stop;
 	struct sg_fp *fp;
 	uint16_t media_ports_be[SG_FP_MAX_MEDIA_PORTS];

@@ -64,6 +64,7 @@ struct sg_fp_conf {
 	unsigned mbufs, mbuf_cache;
 	unsigned burst;         /**< RX/TX burst size, 1..256 */
 	unsigned drain_us;      /**< TX buffer drain period */
+	unsigned idle_sleep_us; /**< sleep when idle for 256 loops (0 = pure polling) */
 	uint16_t media_ports[SG_FP_MAX_MEDIA_PORTS]; /**< UDP ports the workers own */
 	unsigned n_media_ports;
 	unsigned max_viewers;   /**< viewer table size (0 = 4096) */

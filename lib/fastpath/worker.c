@@ -139,6 +139,7 @@ int sg_fp_worker_main(void *arg)
 	struct sg_fp_worker *w = arg;
 	struct rte_rcu_qsbr *qsbr = w->fp->qsbr;
 	uint64_t start = rte_rdtsc(), last_drain = start, prev = start;
+	unsigned idle = 0;
 
 	rte_rcu_qsbr_thread_register(qsbr, w->idx);
 	rte_rcu_qsbr_thread_online(qsbr, w->idx);
@@ -154,6 +155,14 @@ int sg_fp_worker_main(void *arg)
 		}
 		w->stats.total_cycles = now - start;
 		prev = now;
+		/* Optional adaptive idling for shared CPUs (dev, CI): after 256 empty
+		 * loops, flush and sleep; never while packets are flowing. */
+		if (SG_UNLIKELY(w->idle_sleep_us) && (work ? (idle = 0) : ++idle >= 256)) {
+			idle = 0;
+			sg_fp_worker_drain(w);
+			rte_delay_us_sleep(w->idle_sleep_us);
+			prev = rte_rdtsc();
+		}
 	}
 	/* Stop: free what the rings hold, send what is queued, so nothing is held when the ports close. */
 	sg_fp_worker_media_stop(w);

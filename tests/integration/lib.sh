@@ -36,6 +36,7 @@ sg_cleanup() {
   if [ $rc -ne 0 ] && [ -f "$SG_TMP/daemon.log" ]; then
     echo "---- daemon log (last 40 lines) ----" >&2; tail -40 "$SG_TMP/daemon.log" >&2
   fi
+  [ $rc -ne 0 ] && [ -n "${SG_KEEP_LOG:-}" ] && cp "$SG_TMP/daemon.log" "$SG_KEEP_LOG" 2>/dev/null
   rm -rf "$SG_TMP"
   exit $rc
 }
@@ -84,6 +85,8 @@ memory:
 mempool:
   mbufs: 8191
   cache: 256
+fastpath:
+  idle_sleep_us: 200   # CI shares 2 cores with browsers and cameras
 ports:
   - name: data0
     device: net_af_packet0,iface=sg-nic

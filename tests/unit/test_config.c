@@ -129,7 +129,7 @@ static const char full_yaml[] =
 	"lcores:\n  main: 3\n  workers: [4, 5, 7]\n"
 	"memory: {hugepages: yes, size_mb: 4096, file_prefix: sg-test_1}\n"
 	"mempool: {mbufs: 131071, cache: 512}\n"
-	"fastpath: {burst: 64, tx_drain_us: 50}\n"
+	"fastpath: {burst: 64, tx_drain_us: 50, idle_sleep_us: 200}\n"
 	"ports:\n"
 	"  - name: up\n    device: \"0000:03:00.1\"\n    profile: ixgbe_vf\n"
 	"    rx_queues: 3\n    tx_queues: 4\n    rx_desc: 2048\n    tx_desc: 512\n"
@@ -160,6 +160,7 @@ static void t_full(void)
 	CU_ASSERT_EQUAL(cfg.mbuf_cache, 512);
 	CU_ASSERT_EQUAL(cfg.burst, 64);
 	CU_ASSERT_EQUAL(cfg.drain_us, 50);
+	CU_ASSERT_EQUAL(cfg.idle_sleep_us, 200);
 	CU_ASSERT_EQUAL_FATAL(cfg.n_ports, 2);
 	const struct sg_config_port *p = &cfg.ports[0];
 	CU_ASSERT_STRING_EQUAL(p->name, "up");
