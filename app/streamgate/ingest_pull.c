@@ -29,6 +29,7 @@ struct ing_pull {
 	uint8_t *out;
 	size_t out_len, out_cap;
 	uint32_t ev_mask;
+	struct ing_pull *next_dead;
 	/* set by the engine's callback, handled after it returns */
 	bool dead, closed, redirect;
 	int status;             /* RTSP status of the failure, 0 = none */
@@ -36,6 +37,13 @@ struct ing_pull {
 };
 
 static void pull_io(struct sg_app *app, struct sg_loop_io *io, uint32_t events);
+
+static void dead_io(struct sg_app *app, struct sg_loop_io *io, uint32_t events)
+{
+	(void)app;
+	(void)io;
+	(void)events;
+}
 
 static int out_append(struct ing_pull *c, const uint8_t *d, size_t n)
 {
@@ -300,10 +308,25 @@ void ing_pull_stop(struct ing_path *p, bool teardown)
 		pump(c); /* best effort: TEARDOWN goes out if the socket takes it now */
 	conn_close(p, c);
 	sg_rtsp_client_free(c->cli);
+	c->cli = NULL;
 	free(c->out);
-	free(c);
+	c->out = NULL;
+	/* the loop may hold an event for it in this turn: freed at the next tick */
+	c->io.cb = dead_io;
+	c->p = NULL;
+	c->next_dead = p->ing->pull_graveyard;
+	p->ing->pull_graveyard = c;
 	p->pull = NULL;
 	ing_media_close_all(p);
+}
+
+void ing_pull_graveyard_empty(struct sg_ingest *ing)
+{
+	while (ing->pull_graveyard) {
+		struct ing_pull *c = ing->pull_graveyard;
+		ing->pull_graveyard = c->next_dead;
+		free(c);
+	}
 }
 
 /* Deal with what the engine's callback flagged. Returns false when the pull is gone. */
