@@ -83,6 +83,14 @@ void sg_ingest_tick(struct sg_app *app, uint64_t now)
 	struct sg_ingest *ing = ing_of(app);
 	if (!ing)
 		return;
+	/*
+	 * The loop calls us between epoll_wait() and the events it returned:
+	 * what was closed before this turn has no event pending (its fd left
+	 * the epoll set before epoll_wait), so it can go now; what closes from
+	 * here on is kept until the next turn.
+	 */
+	ing_server_graveyard_empty(ing);
+	ing_pull_graveyard_empty(ing);
 	for (unsigned i = 0; i < ing->n_paths; i++) {
 		struct ing_path *p = &ing->paths[i];
 		if (p->publisher) {
@@ -213,6 +221,7 @@ void sg_ingest_fini(struct sg_app *app)
 		ing_media_close_all(&ing->paths[i]);
 		ing_media_streams_del(&ing->paths[i]);
 	}
+	ing_pull_graveyard_empty(ing);
 	free(ing->paths);
 	free(ing->port_used);
 	free(ing);

@@ -133,6 +133,8 @@ struct sg_ingest {
 	struct sg_loop_io listen_io;
 	struct sg_rtsp_auth_server *auth;
 	struct ing_sconn *conns; /* server connections (list) */
+	struct ing_sconn *graveyard; /* closed, freed at the next tick */
+	struct ing_pull *pull_graveyard;
 	uint64_t last_stats_ns;
 	uint64_t conns_accepted, conns_rejected;
 };
@@ -174,6 +176,7 @@ int ing_media_sdp(struct ing_path *p, char *buf, size_t *len);
 void ing_ports_release(struct sg_ingest *ing, uint16_t rtp_port);
 
 /* ingest_pull.c */
+void ing_pull_graveyard_empty(struct sg_ingest *ing);
 int ing_pull_start(struct ing_path *p, uint64_t now);
 void ing_pull_stop(struct ing_path *p, bool teardown);
 void ing_pull_tick(struct ing_path *p, uint64_t now);
@@ -181,6 +184,8 @@ void ing_pull_tick(struct ing_path *p, uint64_t now);
 int ing_pull_send_frame(struct ing_path *p, uint8_t ch, const uint8_t *data, size_t len);
 
 /* ingest_server.c */
+/* Free the connections closed before this loop turn (see sg_ingest_tick). */
+void ing_server_graveyard_empty(struct sg_ingest *ing);
 int ing_server_init(struct sg_ingest *ing);
 void ing_server_fini(struct sg_ingest *ing);
 void ing_server_tick(struct sg_ingest *ing, uint64_t now);

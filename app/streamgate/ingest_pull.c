@@ -29,12 +29,21 @@ struct ing_pull {
 	uint8_t *out;
 	size_t out_len, out_cap;
 	uint32_t ev_mask;
+	struct ing_pull *next_dead;
 	/* set by the engine's callback, handled after it returns */
 	bool dead, closed, redirect;
+	int status;             /* RTSP status of the failure, 0 = none */
 	char reason[256];
 };
 
 static void pull_io(struct sg_app *app, struct sg_loop_io *io, uint32_t events);
+
+static void dead_io(struct sg_app *app, struct sg_loop_io *io, uint32_t events)
+{
+	(void)app;
+	(void)io;
+	(void)events;
+}
 
 static int out_append(struct ing_pull *c, const uint8_t *d, size_t n)
 {
@@ -190,6 +199,7 @@ static void client_cb(void *ctx, const struct sg_rtsp_client_event *ev)
 		break;
 	case SG_RTSP_CEV_ERROR:
 		c->dead = true;
+		c->status = ev->error.status;
 		if (ev->error.status)
 			snprintf(c->reason, sizeof(c->reason), "RTSP %d: %s", ev->error.status,
 				 ev->error.reason ? ev->error.reason : "");
@@ -298,15 +308,41 @@ void ing_pull_stop(struct ing_path *p, bool teardown)
 		pump(c); /* best effort: TEARDOWN goes out if the socket takes it now */
 	conn_close(p, c);
 	sg_rtsp_client_free(c->cli);
+	c->cli = NULL;
 	free(c->out);
-	free(c);
+	c->out = NULL;
+	/* the loop may hold an event for it in this turn: freed at the next tick */
+	c->io.cb = dead_io;
+	c->p = NULL;
+	c->next_dead = p->ing->pull_graveyard;
+	p->ing->pull_graveyard = c;
 	p->pull = NULL;
 	ing_media_close_all(p);
+}
+
+void ing_pull_graveyard_empty(struct sg_ingest *ing)
+{
+	while (ing->pull_graveyard) {
+		struct ing_pull *c = ing->pull_graveyard;
+		ing->pull_graveyard = c->next_dead;
+		free(c);
+	}
 }
 
 /* Deal with what the engine's callback flagged. Returns false when the pull is gone. */
 static bool after_engine(struct ing_path *p, struct ing_pull *c, uint64_t now)
 {
+	if (c->dead && c->status == 461 && p->cfg->transport == SG_CONFIG_TRANSPORT_AUTO &&
+	    p->cur_lower == SG_RTSP_LOWER_UDP) {
+		/* automatic: the camera refused UDP (461 Unsupported Transport): TCP now */
+		SG_NOTICE(ING_TAG, "%s: UDP refused (%s): switching to TCP", p->name, c->reason);
+		ing_pull_stop(p, false);
+		p->tcp_fallback = true;
+		int rc = ing_pull_start(p, now);
+		if (rc < 0)
+			ing_path_fail(p, now, "cannot restart over TCP: %s", strerror(-rc));
+		return false;
+	}
 	if (c->dead) {
 		ing_path_fail(p, now, "%s", c->reason);
 		return false;
@@ -407,13 +443,14 @@ void ing_pull_tick(struct ing_path *p, uint64_t now)
 	if (p->st != ING_PLAYING)
 		return;
 	uint64_t last = ing_media_last_rx(p);
-	if (last > p->media_since) {
+	uint64_t ref = SG_MAX(last, p->media_since);
+	uint64_t silent = now > ref ? now - ref : 0;
+	if (last > p->media_since)
 		p->fails = 0; /* media flows: the next failure starts the backoff over */
-	} else if (p->cfg->transport == SG_CONFIG_TRANSPORT_AUTO && p->cur_lower == SG_RTSP_LOWER_UDP &&
-		   now - p->media_since > ING_AUTO_FALLBACK_NS) {
-		/* automatic: nothing over UDP (NAT, firewall): try interleaved TCP at once */
-		SG_NOTICE(ING_TAG, "%s: no RTP over UDP within %llu s: switching to TCP", p->name,
-			  (unsigned long long)(ING_AUTO_FALLBACK_NS / 1000000000ull));
+	if (p->cfg->transport == SG_CONFIG_TRANSPORT_AUTO && p->cur_lower == SG_RTSP_LOWER_UDP &&
+	    silent > SG_MIN(ING_AUTO_FALLBACK_NS, (uint64_t)read_to * 1000000000ull)) {
+		/* automatic: UDP does not get through (NAT, firewall): interleaved TCP at once */
+		SG_NOTICE(ING_TAG, "%s: no RTP over UDP for %.1f s: switching to TCP", p->name, (double)silent / 1e9);
 		ing_pull_stop(p, true);
 		p->tcp_fallback = true;
 		int rc = ing_pull_start(p, now);
@@ -421,9 +458,6 @@ void ing_pull_tick(struct ing_path *p, uint64_t now)
 			ing_path_fail(p, now, "cannot restart over TCP: %s", strerror(-rc));
 		return;
 	}
-	uint64_t ref = SG_MAX(last, p->media_since);
-	if (now > ref && now - ref > (uint64_t)read_to * 1000000000ull) {
-		p->tcp_fallback = false;
+	if (silent > (uint64_t)read_to * 1000000000ull)
 		ing_path_fail(p, now, "no media for %u s", read_to);
-	}
 }

@@ -255,9 +255,22 @@ static const struct sg_rtsp_server_cbs cbs = {
 	.on_teardown = sc_teardown,
 };
 
+static void dead_io(struct sg_app *app, struct sg_loop_io *io, uint32_t events)
+{
+	(void)app;
+	(void)io;
+	(void)events;
+}
+
+/*
+ * Close a connection. Its memory is freed at the next tick, not here: the
+ * loop may still hold an event for it in the batch being processed (a reader
+ * dropped while fanning out a publisher's packet, for instance).
+ */
 static void sconn_free(struct sg_ingest *ing, struct ing_sconn *c)
 {
 	sg_rtsp_server_free(c->srv); /* on_teardown("closed") while c is still valid */
+	c->srv = NULL;
 	if (c->path)
 		sc_teardown(c, NULL, "closed");
 	for (struct ing_sconn **pp = &ing->conns; *pp; pp = &(*pp)->next) {
@@ -268,7 +281,19 @@ static void sconn_free(struct sg_ingest *ing, struct ing_sconn *c)
 	}
 	sg_loop_del(ing->app, &c->io);
 	close(c->io.fd);
-	free(c);
+	c->io.fd = -1;
+	c->io.cb = dead_io;
+	c->next = ing->graveyard;
+	ing->graveyard = c;
+}
+
+void ing_server_graveyard_empty(struct sg_ingest *ing)
+{
+	while (ing->graveyard) {
+		struct ing_sconn *c = ing->graveyard;
+		ing->graveyard = c->next;
+		free(c);
+	}
 }
 
 /* Write pending output; returns false when the connection was closed. */
@@ -276,6 +301,8 @@ static bool sconn_pump(struct ing_sconn *c)
 {
 	size_t n;
 	const uint8_t *o;
+	if (!c->srv)
+		return false; /* already closed */
 	while ((o = sg_rtsp_server_output(c->srv, &n)) && n) {
 		ssize_t w = send(c->io.fd, o, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0) {
@@ -396,8 +423,8 @@ int ing_server_publisher_frame(struct ing_path *p, uint8_t ch, const uint8_t *da
 void ing_server_tick(struct sg_ingest *ing, uint64_t now)
 {
 	unsigned read_to = ing->app->cfg.rtsp_read_timeout_s;
-	struct ing_sconn *c = ing->conns, *next;
-	for (; c; c = next) {
+	struct ing_sconn *c, *next;
+	for (c = ing->conns; c; c = next) {
 		next = c->next;
 		struct ing_path *p = c->path;
 		if (c->publisher && p && p->publisher_conn == c && p->st == ING_PUBLISHING) {
@@ -448,6 +475,7 @@ void ing_server_fini(struct sg_ingest *ing)
 {
 	while (ing->conns)
 		sconn_free(ing, ing->conns);
+	ing_server_graveyard_empty(ing);
 	if (ing->listen_io.fd >= 0) {
 		sg_loop_del(ing->app, &ing->listen_io);
 		close(ing->listen_io.fd);

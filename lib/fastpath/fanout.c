@@ -270,15 +270,23 @@ static void ingest(struct sg_fp_worker *w, struct rte_mbuf *m, int sid, unsigned
 	if (s->rtp_codec >= 0 && h.payload_len) {
 		int kf = sg_rtp_kf_detect((enum sg_rtp_codec)s->rtp_codec, p + h.payload_off, h.payload_len);
 		if (kf > 0) {
+			/* A keyframe may come as several IDR/IRAP slices (x264 sliced
+			 * threads): one picture = one RTP timestamp (RFC 6184 §5.1).
+			 * Count it and start joiners only at its first slice; parameter
+			 * sets may not sit between slices of a picture (H.264 §7.4.1.2.3). */
+			bool first = (kf & SG_RTP_KF_KEY) && (!ws->kf_any || h.ts != ws->kf_ts);
 			if ((kf & SG_RTP_KF_PARAM) && ws->pset)
 				sg_rtp_pset_update(ws->pset, p + h.payload_off, h.payload_len);
-			if (kf & SG_RTP_KF_KEY) {
+			if (first) {
 				ws->keyframes++;
+				ws->kf_ts = h.ts;
+				ws->kf_any = true;
 				/* Joiners need the sets: send them first unless this packet carries them. */
 				if (!(kf & SG_RTP_KF_PARAM) && ws->pset)
 					send_pset(w, ws, &h, p, sid, port_idx);
 			}
-			flags |= SG_FP_F_KEY;
+			if (first || (kf & SG_RTP_KF_PARAM))
+				flags |= SG_FP_F_KEY;
 		}
 	}
 	distribute(w, m, sid, flags, port_idx);

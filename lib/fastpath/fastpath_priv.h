@@ -155,6 +155,8 @@ struct sg_fp_wstream {
 	uint64_t pkts, bytes, bad, keyframes, fanout_pkts, fanout_bytes;
 	uint64_t last_rx_tsc;
 	uint32_t ssrc;
+	uint32_t kf_ts;              /* RTP timestamp of the last keyframe counted */
+	bool kf_any;                 /* kf_ts is valid */
 };
 
 struct sg_fp;
