@@ -18,6 +18,8 @@ const opt = (name, def) => {
 const nViewers = opt('--viewers', 1);
 const seconds = opt('--seconds', 20);
 const leaveAfter = opt('--leave-after', 0); // viewer 0 leaves after S seconds (0 = never)
+const shotIdx = args.indexOf('--screenshot');
+const screenshot = shotIdx >= 0 ? args[shotIdx + 1] : null; // PNG of viewer 0 at the end
 
 (async () => {
   const browser = await chromium.launch({
@@ -76,6 +78,7 @@ const leaveAfter = opt('--leave-after', 0); // viewer 0 leaves after S seconds (
   });
   const ok = verdicts.every((v) => v.ok);
   console.log(JSON.stringify({ summary: { ok, seconds: (Date.now() - t0) / 1000, viewers: verdicts } }));
+  if (screenshot && !pages[0].left) await pages[0].page.screenshot({ path: screenshot });
   // Leave like a user closing the tab: pagehide makes the player DELETE its session.
   for (const v of pages) if (!v.left) await v.page.goto('about:blank').catch(() => {});
   await new Promise((r) => setTimeout(r, 500));

@@ -46,6 +46,19 @@ trap 'exit 130' INT TERM
 sg_netns_up() {
   sg_netns_down
   ip netns add "$SG_APP_NS"
+  if [ -n "${SG_CLIENT_IN_ROOT:-}" ]; then
+    # Demo: the "client" end stays in this namespace (as $SG_CLIENT_IN_ROOT), so a
+    # browser on this machine reaches the appliance. No default route is touched.
+    ip link add sg-nic netns "$SG_APP_NS" type veth peer name "$SG_CLIENT_IN_ROOT"
+    ip -n "$SG_APP_NS" link set lo up
+    ip -n "$SG_APP_NS" link set sg-nic up
+    ip netns exec "$SG_APP_NS" sysctl -q -w net.ipv4.conf.sg-nic.arp_ignore=8 \
+      net.ipv4.conf.sg-nic.rp_filter=1 net.ipv6.conf.sg-nic.disable_ipv6=1
+    ip link set "$SG_CLIENT_IN_ROOT" up
+    ip addr add $SG_CLI_IP/24 dev "$SG_CLIENT_IN_ROOT"
+    ethtool -K "$SG_CLIENT_IN_ROOT" tx off >/dev/null
+    return 0
+  fi
   ip netns add "$SG_CLI_NS"
   ip link add sg-nic netns "$SG_APP_NS" type veth peer name sg-cli0 netns "$SG_CLI_NS"
   ip -n "$SG_APP_NS" link set lo up
@@ -64,6 +77,7 @@ sg_netns_up() {
 }
 
 sg_netns_down() {
+  if [ -n "${SG_CLIENT_IN_ROOT:-}" ]; then ip link del "$SG_CLIENT_IN_ROOT" 2>/dev/null || true; fi
   ip netns del "$SG_APP_NS" 2>/dev/null || true
   ip netns del "$SG_CLI_NS" 2>/dev/null || true
 }
