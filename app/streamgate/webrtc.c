@@ -561,10 +561,12 @@ int sg_webrtc_init(struct sg_app *app)
 		wr->sess[i].viewer = -1;
 	}
 	/* ECDSA P-256, generated at start-up (RFC 8827 §6.5: no CA needed, the fingerprint is signed by SDP). */
-	wr->cert = sg_dtls_cert_generate();
+	wr->cert = app->cfg.dtls_cert[0] ? sg_dtls_cert_load(app->cfg.dtls_cert, app->cfg.dtls_key)
+				       : sg_dtls_cert_generate();
 	if (!wr->cert || !(wr->dctx = sg_dtls_ctx_create(wr->cert)) ||
 	    sg_dtls_cert_fingerprint(wr->cert, wr->fingerprint, sizeof(wr->fingerprint)) < 0) {
-		SG_ERR(TAG, "cannot set up DTLS: %s", strerror(errno));
+		SG_ERR(TAG, "cannot set up DTLS%s%s: %s", app->cfg.dtls_cert[0] ? " with " : "",
+		       app->cfg.dtls_cert, strerror(errno));
 		rc = -EIO;
 		goto err;
 	}

@@ -106,6 +106,8 @@ int sg_config_dump(const struct sg_config *c, char *buf, size_t len)
 		P("\n    mtu: %u\n", p->mtu);
 	}
 	P("whep:\n  http_port: %u\n  media_port: %u\n", c->http_port, c->media_port);
+	if (c->dtls_cert[0])
+		P("  cert_file: %s\n  key_file: %s\n", c->dtls_cert, c->dtls_key[0] ? "(set)" : "");
 	P("rtsp:\n  port: %u\n  udp_port_min: %u\n  udp_port_max: %u\n  read_timeout_s: %u\n"
 	  "  on_demand_close_after_s: %u\n", c->rtsp_port, c->rtsp_udp_min, c->rtsp_udp_max,
 	  c->rtsp_read_timeout_s, c->rtsp_on_demand_close_s);

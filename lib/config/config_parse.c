@@ -431,6 +431,8 @@ static int fn_whep(struct sg_yp *y, void *obj, const struct sg_yfield *f)
 	static const struct sg_yfield t[] = {
 		{"http_port", SG_YF_UINT, CFG_OFF(http_port), sizeof(uint16_t), 1, 65535, 0, false, NULL},
 		{"media_port", SG_YF_UINT, CFG_OFF(media_port), sizeof(uint16_t), 1, 65535, 0, false, NULL},
+		{"cert_file", SG_YF_STR, CFG_OFF(dtls_cert), sizeof(((struct sg_config *)0)->dtls_cert), 1, 0, SG_YCS_NOSPACE, false, NULL},
+		{"key_file", SG_YF_STR, CFG_OFF(dtls_key), sizeof(((struct sg_config *)0)->dtls_key), 1, 0, SG_YCS_NOSPACE, false, NULL},
 	};
 	SG_UNUSED(f);
 	return section(y, obj, t, SG_ARRAY_SIZE(t), NULL);

@@ -283,6 +283,8 @@ int sg_config_validate_marks(const struct sg_config *c, const struct sg_config_m
 	if (c->media_port >= c->rtsp_udp_min && c->media_port <= c->rtsp_udp_max)
 		return verr(&v, NULL, "rtsp", "UDP range %u-%u contains whep.media_port %u",
 			    c->rtsp_udp_min, c->rtsp_udp_max, c->media_port);
+	if (!c->dtls_cert[0] != !c->dtls_key[0])
+		return verr(&v, NULL, "whep", "cert_file and key_file go together");
 	return 0;
 }
 

@@ -80,6 +80,8 @@ struct sg_config {
 	struct sg_config_port ports[SG_CONFIG_MAX_PORTS]; unsigned n_ports;   /* ports: list, at least 1 */
 	uint16_t http_port;                 /* whep.http_port, default 8889 */
 	uint16_t media_port;                /* whep.media_port, default 8189 (UDP, all sessions) */
+	char dtls_cert[256];                /* whep.cert_file: DTLS certificate (PEM); "" = ECDSA P-256 generated at start-up */
+	char dtls_key[256];                 /* whep.key_file: its private key (PEM); never logged */
 	uint16_t rtsp_port;                 /* rtsp.port, default 8554 (TCP on the data IP: publishers, readers) */
 	uint16_t rtsp_udp_min, rtsp_udp_max;/* rtsp.udp_port_min/max, default 20000/29999: RTP/RTCP port pairs
 	                                     * of UDP pulls and pushes (min even, min < max) */

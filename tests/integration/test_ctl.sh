@@ -5,8 +5,17 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 sg_netns_up
-sg_config
+# A DTLS certificate from the config (whep.cert_file/key_file) instead of a generated one.
+openssl ecparam -name prime256v1 -genkey -noout -out "$SG_TMP/dtls-key.pem"
+openssl req -new -x509 -key "$SG_TMP/dtls-key.pem" -out "$SG_TMP/dtls-cert.pem" -days 2 -subj /CN=sg-test 2>/dev/null
+sg_config "whep:
+  cert_file: $SG_TMP/dtls-cert.pem
+  key_file: $SG_TMP/dtls-key.pem"
 sg_daemon_start
+want=$(openssl x509 -in "$SG_TMP/dtls-cert.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
+got=$(sgctl --json whep | sg_json "j['fingerprint']")
+[ "$got" = "sha-256 $want" ] || sg_fail "DTLS fingerprint '$got' is not the configured certificate's ($want)"
+grep -q "BEGIN" "$SG_TMP/daemon.log" && sg_fail "key material in the log"
 
 for c in status ports lcores stats config help; do
   out=$(sgctl $c) || sg_fail "'$c' failed"

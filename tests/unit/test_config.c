@@ -815,9 +815,11 @@ static void t_repo_files(void)
 	CU_ASSERT_EQUAL(cfg.ports[0].prefix_len, 24);
 	CU_ASSERT_EQUAL(cfg.ports[0].gateway, 0xc61200feu);
 	CU_ASSERT_STRING_EQUAL(cfg.ports[0].tap_name, "sg-tap0");
-	CU_ASSERT_EQUAL_FATAL(cfg.n_paths, 1);
+	CU_ASSERT_EQUAL_FATAL(cfg.n_paths, 2);
 	CU_ASSERT_STRING_EQUAL(cfg.paths[0].name, "cam1");
-	CU_ASSERT_STRING_EQUAL(cfg.paths[0].source, "publisher");
+	CU_ASSERT_STRING_EQUAL(cfg.paths[0].source, "rtsp://198.18.0.2:8554/cam"); /* tools/demo's camera */
+	CU_ASSERT_STRING_EQUAL(cfg.paths[1].name, "pub1");
+	CU_ASSERT_STRING_EQUAL(cfg.paths[1].source, "publisher");
 	CU_ASSERT_EQUAL_FATAL(sg_config_profile_load(&prof, DRIVERS, cfg.ports[0].profile, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(sg_config_port_apply_profile(&cfg.ports[0], &prof, cfg.n_workers, err, sizeof(err)), 0);
 
