@@ -99,17 +99,15 @@ static int loop_run(struct sg_app *app)
 	}
 	while (!quit) {
 		int n = epoll_wait(epfd, evs, SG_ARRAY_SIZE(evs), SG_LOOP_TICK_MS);
-		uint64_t now = sg_now_ns();
-		if (now - last_tick >= SG_LOOP_TICK_MS * 1000000ull || n <= 0) {
-			loop_tick(app, now);
-			last_tick = now;
-		}
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			SG_ERR(TAG, "epoll_wait: %s", strerror(errno));
-			break;
+			int e = errno; /* before anything else can change it */
+			if (e == EINTR)
+				n = 0;
+			else {
+				rc = -e;
+				SG_ERR(TAG, "epoll_wait: %s", strerror(e));
+				break;
+			}
 		}
 		for (int i = 0; i < n; i++) {
 			void *p = evs[i].data.ptr;
@@ -132,6 +130,12 @@ static int loop_run(struct sg_app *app)
 				struct sg_loop_io *io = p;
 				io->cb(app, io, evs[i].events);
 			}
+		}
+		/* Timers after the events, so nothing a tick frees has an event pending. */
+		uint64_t now = sg_now_ns();
+		if (now - last_tick >= SG_LOOP_TICK_MS * 1000000ull || n == 0) {
+			loop_tick(app, now);
+			last_tick = now;
 		}
 	}
 out:
