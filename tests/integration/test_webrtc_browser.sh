@@ -66,6 +66,15 @@ summary ctcp
 fails=$(sgctl --json stats | sg_json "sum(r['value'] for r in j['counters'] if r['counter']=='stun_fail')")
 [ "$fails" -ge 2 ] || sg_fail "STUN failures not counted ($fails)"
 sgctl whep | grep -q "http_413: 1" || sg_fail "413 not counted: $(sgctl whep)"
+# RFC 7675: the session the abuse script opened without ever doing ICE is reaped after 30 s.
+sg_log "waiting for consent freshness to end the session without ICE"
+for _ in $(seq 45); do
+  [ "$(sgctl --json sessions | sg_json "j['consent_expired']")" -ge 1 ] && break
+  sleep 1
+done
+[ "$(sgctl --json sessions | sg_json "j['consent_expired']")" -ge 1 ] || sg_fail "idle session not reaped"
+[ "$(sgctl --json sessions | sg_json "len(j['sessions'])")" -eq 0 ] || { sgctl sessions; sg_fail "sessions left"; }
+grep -q "no ICE connectivity check within 30 s" "$SG_TMP/daemon.log" || sg_fail "no consent log line"
 sg_daemon_stop || sg_fail "daemon exited non-zero"
 grep -q "mbufs in use after shutdown: 0" "$SG_TMP/daemon.log" || sg_fail "mbufs leaked"
 sg_log PASS

@@ -95,4 +95,8 @@ except Exception as e:  # the server may close right after its 413
 c.close()
 assert st == 413, f"10 MB POST: {st}"
 print("ok: 10 MB POST -> 413")
+# 5. A session that never does ICE: left for consent freshness to reap (the test checks).
+st, _, loc = post(offer)
+assert st == 201, f"idle session: {st}"
+print(f"idle session {loc}")
 print("PASS")
