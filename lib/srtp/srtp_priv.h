@@ -99,7 +99,9 @@ struct sg_srtp_engine {
 	unsigned pend_head;
 	int *rc;               /* rc[] of the current burst */
 	uint16_t *len_out;
+	unsigned burst_ok;     /* packets of the current burst protected */
 	uint64_t stats[SG_SRTP_STAT__MAX];
+	alignas(64) struct gcm_context_data gcm_ctx; /* scratch of the direct GCM calls */
 	alignas(64) struct sg_srtp_pend pend[SG_SRTP_PEND_RING];
 };
 
