@@ -62,8 +62,10 @@ struct sg_srtp_ctx {
 	uint64_t rtp_top;     /* highest RTP index (ROC << 16 | seq) */
 	uint64_t rtp_mask;    /* replay bitmap, bit d = index rtp_top - d seen */
 	uint64_t rtp_count;   /* packets processed with the SRTP key */
-	uint8_t rtp_salt[SG_SRTP_CM_SALT];
-	uint8_t rtcp_salt[SG_SRTP_CM_SALT];
+	/* Session salts, zero-padded to 16 bytes so that IVs are built from two
+	 * 8-byte loads (no partial-store forwarding stalls). */
+	alignas(16) uint8_t rtp_salt[16];
+	alignas(16) uint8_t rtcp_salt[16];
 	/* SRTCP replay windows, one per sending SSRC (libsrtp2 and browsers
 	 * keep one SRTCP index per SSRC, e.g. audio + video under BUNDLE). */
 	struct {

@@ -18,6 +18,17 @@ static inline void srtp_gcm_iv16(uint8_t iv[16], const uint8_t salt[12], uint32_
 	_mm_store_si128((__m128i *)iv, _mm_set_epi64x((long long)b, (long long)a));
 }
 
+/* RFC 3711 §4.1.1 IV (srtp_cm_iv) from the zero-padded 16-byte salt of the context. */
+static inline void srtp_cm_iv16(uint8_t iv[16], const uint8_t salt[16], uint32_t ssrc, uint64_t idx)
+{
+	uint64_t a, b;
+	memcpy(&a, salt, 8);
+	memcpy(&b, salt + 8, 8); /* bytes 14, 15 are zero */
+	a ^= __builtin_bswap64((uint64_t)ssrc);
+	b ^= __builtin_bswap64(idx << 16);
+	_mm_store_si128((__m128i *)iv, _mm_set_epi64x((long long)b, (long long)a));
+}
+
 /* Outcome of one finished job: copy the truncated tag, set rc. */
 static inline void complete(struct sg_srtp_engine *e, IMB_JOB *j)
 {
@@ -117,7 +128,7 @@ static inline void submit_rtp(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, u
 	j->chain_order = IMB_ORDER_CIPHER_HASH;
 	j->key_len_in_bytes = c->key_len;
 	struct sg_srtp_cm_keys *k = srtp_rtp_keys(c);
-	srtp_cm_iv(pd->iv, c->rtp_salt, ssrc, idx);
+	srtp_cm_iv16(pd->iv, c->rtp_salt, ssrc, idx);
 	/* RFC 3711 §4.2: tag = HMAC(M), M = header || ciphertext || ROC.
 	 * The ROC is staged after the payload in the output and later
 	 * overwritten by the tag. ipsec-mb hashes job->src, so src is the
