@@ -189,15 +189,23 @@ unsigned sg_srtp_protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uin
 	e->rc = rc;
 	e->len_out = dst_len_out;
 	e->burst_ok = 0;
+	for (unsigned i = 0; i < n && i < 3; i++)
+		__builtin_prefetch(ctx[i]);
 	for (unsigned i = 0; i < n; i++) {
 		struct sg_srtp_ctx *c = ctx[i];
 		uint8_t *d = dst[i];
 		int err;
 
-		if (i + 1 < n) { /* next context: state line and the AES round keys */
-			const uint8_t *nk = (const uint8_t *)ctx[i + 1];
-			__builtin_prefetch(nk);
-			for (unsigned l = 64; l <= 256; l += 64)
+		/* Prefetch: the state line of the context 3 ahead, and the SRTP key
+		 * block (AES round keys + HMAC states, or the GCM key tables, up to
+		 * 16 lines) of the next one, whose state line came two packets ago. */
+		if (i + 3 < n)
+			__builtin_prefetch(ctx[i + 3]);
+		if (i + 1 < n && ctx[i + 1]) {
+			const struct sg_srtp_ctx *nc = ctx[i + 1];
+			const uint8_t *nk = nc->keys;
+			unsigned kl = SG_MIN((unsigned)nc->keys_off, 1024u);
+			for (unsigned l = 0; l < kl; l += 64)
 				__builtin_prefetch(nk + l);
 		}
 		dst_len_out[i] = 0;
