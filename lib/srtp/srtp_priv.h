@@ -62,8 +62,10 @@ struct sg_srtp_ctx {
 	uint64_t rtp_top;     /* highest RTP index (ROC << 16 | seq) */
 	uint64_t rtp_mask;    /* replay bitmap, bit d = index rtp_top - d seen */
 	uint64_t rtp_count;   /* packets processed with the SRTP key */
-	uint8_t rtp_salt[SG_SRTP_CM_SALT];
-	uint8_t rtcp_salt[SG_SRTP_CM_SALT];
+	/* Session salts, zero-padded to 16 bytes so that IVs are built from two
+	 * 8-byte loads (no partial-store forwarding stalls). */
+	alignas(16) uint8_t rtp_salt[16];
+	alignas(16) uint8_t rtcp_salt[16];
 	/* SRTCP replay windows, one per sending SSRC (libsrtp2 and browsers
 	 * keep one SRTCP index per SSRC, e.g. audio + video under BUNDLE). */
 	struct {
@@ -99,7 +101,9 @@ struct sg_srtp_engine {
 	unsigned pend_head;
 	int *rc;               /* rc[] of the current burst */
 	uint16_t *len_out;
+	unsigned burst_ok;     /* packets of the current burst protected */
 	uint64_t stats[SG_SRTP_STAT__MAX];
+	alignas(64) struct gcm_context_data gcm_ctx; /* scratch of the direct GCM calls */
 	alignas(64) struct sg_srtp_pend pend[SG_SRTP_PEND_RING];
 };
 

@@ -2,7 +2,32 @@
  * SRTP protect: burst fan-out (one source, N viewers) and single packet.
  * RFC 3711 §3.3 (AES-CM + HMAC-SHA1), RFC 7714 §8 (AES-GCM).
  */
+#include <immintrin.h>
+
 #include "srtp_priv.h"
+
+/* RFC 7714 §8.1 IV (srtp_gcm_iv) as one 16-byte store; bytes 12..15 zero. */
+static inline void srtp_gcm_iv16(uint8_t iv[16], const uint8_t salt[12], uint32_t ssrc, uint64_t idx)
+{
+	uint64_t a;
+	uint32_t b;
+	memcpy(&a, salt, 8);
+	memcpy(&b, salt + 8, 4);
+	a ^= __builtin_bswap64((uint64_t)ssrc << 16 | (idx >> 32));
+	b ^= __builtin_bswap32((uint32_t)idx);
+	_mm_store_si128((__m128i *)iv, _mm_set_epi64x((long long)b, (long long)a));
+}
+
+/* RFC 3711 §4.1.1 IV (srtp_cm_iv) from the zero-padded 16-byte salt of the context. */
+static inline void srtp_cm_iv16(uint8_t iv[16], const uint8_t salt[16], uint32_t ssrc, uint64_t idx)
+{
+	uint64_t a, b;
+	memcpy(&a, salt, 8);
+	memcpy(&b, salt + 8, 8); /* bytes 14, 15 are zero */
+	a ^= __builtin_bswap64((uint64_t)ssrc);
+	b ^= __builtin_bswap64(idx << 16);
+	_mm_store_si128((__m128i *)iv, _mm_set_epi64x((long long)b, (long long)a));
+}
 
 /* Outcome of one finished job: copy the truncated tag, set rc. */
 static inline void complete(struct sg_srtp_engine *e, IMB_JOB *j)
@@ -12,8 +37,9 @@ static inline void complete(struct sg_srtp_engine *e, IMB_JOB *j)
 		if (pd->tag_len)
 			memcpy(pd->tag_dst, pd->tag, pd->tag_len); /* HMAC-SHA1-80/32: 10/4 of 12 bytes */
 		e->rc[pd->idx] = 0;
+		e->burst_ok++;
 	} else {
-		e->rc[pd->idx] = SG_SRTP_E_CRYPTO;
+		e->rc[pd->idx] = srtp_count_err(e, SG_SRTP_E_CRYPTO);
 		if (e->len_out)
 			e->len_out[pd->idx] = 0;
 	}
@@ -72,6 +98,25 @@ static inline void submit_rtp(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, u
 			      unsigned plen, unsigned slot)
 {
 	IMB_MGR *m = e->mgr[c->cls];
+
+	if (c->cls == SG_SRTP_CLASS_GCM) {
+		/* AES-GCM is not multi-buffer in ipsec-mb: a job would run at submit
+		 * anyway, so call the cipher directly and skip the job manager. */
+		struct sg_srtp_gcm_keys *k = srtp_rtp_keys(c);
+		alignas(16) uint8_t iv[16];
+		srtp_gcm_iv16(iv, c->rtp_salt, ssrc, idx);
+		/* RFC 7714 §8.2: AAD = RTP header, 16-byte tag appended to ciphertext. */
+		if (c->key_len == 16)
+			IMB_AES128_GCM_ENC(m, &k->k, &e->gcm_ctx, out + h, psrc, plen, iv, out, h,
+					   out + h + plen, SG_SRTP_GCM_TAG);
+		else
+			IMB_AES256_GCM_ENC(m, &k->k, &e->gcm_ctx, out + h, psrc, plen, iv, out, h,
+					   out + h + plen, SG_SRTP_GCM_TAG);
+		e->rc[slot] = 0;
+		e->burst_ok++;
+		return;
+	}
+
 	struct sg_srtp_pend *pd = &e->pend[e->pend_head++ & (SG_SRTP_PEND_RING - 1)];
 	IMB_JOB *j = IMB_GET_NEXT_JOB(m);
 
@@ -82,51 +127,30 @@ static inline void submit_rtp(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, u
 	j->cipher_direction = IMB_DIR_ENCRYPT;
 	j->chain_order = IMB_ORDER_CIPHER_HASH;
 	j->key_len_in_bytes = c->key_len;
-	if (c->cls == SG_SRTP_CLASS_CM) {
-		struct sg_srtp_cm_keys *k = srtp_rtp_keys(c);
-		srtp_cm_iv(pd->iv, c->rtp_salt, ssrc, idx);
-		/* RFC 3711 §4.2: tag = HMAC(M), M = header || ciphertext || ROC.
-		 * The ROC is staged after the payload in the output and later
-		 * overwritten by the tag. ipsec-mb hashes job->src, so src is the
-		 * output buffer and the cipher reads the payload through an offset
-		 * relative to it (modular pointer arithmetic, out-of-place). */
-		be32_put(out + h + plen, (uint32_t)(idx >> 16));
-		j->src = out;
-		j->cipher_start_src_offset_in_bytes = (uint64_t)((uintptr_t)psrc - (uintptr_t)out);
-		j->cipher_mode = plen ? IMB_CIPHER_CNTR : IMB_CIPHER_NULL;
-		j->enc_keys = k->enc;
-		j->dec_keys = k->enc;
-		j->iv = pd->iv;
-		j->iv_len_in_bytes = 16;
-		j->hash_alg = IMB_AUTH_HMAC_SHA_1;
-		j->hash_start_src_offset_in_bytes = 0;
-		j->msg_len_to_hash_in_bytes = h + plen + 4;
-		j->u.HMAC._hashed_auth_key_xor_ipad = k->ipad;
-		j->u.HMAC._hashed_auth_key_xor_opad = k->opad;
-		j->auth_tag_output = pd->tag;
-		j->auth_tag_output_len_in_bytes = 12;
-		pd->tag_len = c->rtp_tag;
-		pd->tag_dst = out + h + plen;
-	} else {
-		struct sg_srtp_gcm_keys *k = srtp_rtp_keys(c);
-		srtp_gcm_iv(pd->iv, c->rtp_salt, ssrc, idx);
-		/* RFC 7714 §8.2: AAD = RTP header, tag appended to ciphertext. */
-		j->src = psrc;
-		j->cipher_start_src_offset_in_bytes = 0;
-		j->cipher_mode = IMB_CIPHER_GCM;
-		j->enc_keys = &k->k;
-		j->dec_keys = &k->k;
-		j->iv = pd->iv;
-		j->iv_len_in_bytes = 12;
-		j->hash_alg = IMB_AUTH_AES_GMAC;
-		j->hash_start_src_offset_in_bytes = 0;
-		j->msg_len_to_hash_in_bytes = plen;
-		j->u.GCM.aad = out;
-		j->u.GCM.aad_len_in_bytes = h;
-		j->auth_tag_output = out + h + plen;
-		j->auth_tag_output_len_in_bytes = SG_SRTP_GCM_TAG;
-		pd->tag_len = 0;
-	}
+	struct sg_srtp_cm_keys *k = srtp_rtp_keys(c);
+	srtp_cm_iv16(pd->iv, c->rtp_salt, ssrc, idx);
+	/* RFC 3711 §4.2: tag = HMAC(M), M = header || ciphertext || ROC.
+	 * The ROC is staged after the payload in the output and later
+	 * overwritten by the tag. ipsec-mb hashes job->src, so src is the
+	 * output buffer and the cipher reads the payload through an offset
+	 * relative to it (modular pointer arithmetic, out-of-place). */
+	be32_put(out + h + plen, (uint32_t)(idx >> 16));
+	j->src = out;
+	j->cipher_start_src_offset_in_bytes = (uint64_t)((uintptr_t)psrc - (uintptr_t)out);
+	j->cipher_mode = plen ? IMB_CIPHER_CNTR : IMB_CIPHER_NULL;
+	j->enc_keys = k->enc;
+	j->dec_keys = k->enc;
+	j->iv = pd->iv;
+	j->iv_len_in_bytes = 16;
+	j->hash_alg = IMB_AUTH_HMAC_SHA_1;
+	j->hash_start_src_offset_in_bytes = 0;
+	j->msg_len_to_hash_in_bytes = h + plen + 4;
+	j->u.HMAC._hashed_auth_key_xor_ipad = k->ipad;
+	j->u.HMAC._hashed_auth_key_xor_opad = k->opad;
+	j->auth_tag_output = pd->tag;
+	j->auth_tag_output_len_in_bytes = 12;
+	pd->tag_len = c->rtp_tag;
+	pd->tag_dst = out + h + plen;
 	/* Every field the job uses was set above from validated lengths. */
 	drain(e, m, IMB_SUBMIT_JOB_NOCHECK(m));
 }
@@ -145,7 +169,7 @@ unsigned sg_srtp_protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uin
 			       struct sg_srtp_ctx *const ctx[], uint8_t *const dst[],
 			       uint16_t dst_cap, uint16_t dst_len_out[], int rc[], unsigned n)
 {
-	unsigned ok = 0;
+	unsigned ok;
 	int h;
 
 	if (SG_UNLIKELY(!e || !ctx || !dst || !dst_len_out || !rc))
@@ -164,15 +188,24 @@ unsigned sg_srtp_protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uin
 
 	e->rc = rc;
 	e->len_out = dst_len_out;
+	e->burst_ok = 0;
+	for (unsigned i = 0; i < n && i < 3; i++)
+		__builtin_prefetch(ctx[i]);
 	for (unsigned i = 0; i < n; i++) {
 		struct sg_srtp_ctx *c = ctx[i];
 		uint8_t *d = dst[i];
 		int err;
 
-		if (i + 1 < n) { /* next context: state line and the AES round keys */
-			const uint8_t *nk = (const uint8_t *)ctx[i + 1];
-			__builtin_prefetch(nk);
-			for (unsigned l = 64; l <= 256; l += 64)
+		/* Prefetch: the state line of the context 3 ahead, and the SRTP key
+		 * block (AES round keys + HMAC states, or the GCM key tables, up to
+		 * 16 lines) of the next one, whose state line came two packets ago. */
+		if (i + 3 < n)
+			__builtin_prefetch(ctx[i + 3]);
+		if (i + 1 < n && ctx[i + 1]) {
+			const struct sg_srtp_ctx *nc = ctx[i + 1];
+			const uint8_t *nk = nc->keys;
+			unsigned kl = SG_MIN((unsigned)nc->keys_off, 1024u);
+			for (unsigned l = 0; l < kl; l += 64)
 				__builtin_prefetch(nk + l);
 		}
 		dst_len_out[i] = 0;
@@ -191,12 +224,25 @@ unsigned sg_srtp_protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uin
 			goto fail;
 		}
 		/* RFC 3550 §5.1 header rewrite; M bit, CSRCs, extension kept. */
-		memcpy(d, src, (unsigned)h);
-		if (c->pt != SG_SRTP_PT_KEEP)
-			d[1] = (uint8_t)((src[1] & 0x80) | c->pt);
-		be16_put(d + 2, seq);
-		be32_put(d + 4, sts + c->ts_delta);
-		be32_put(d + 8, c->ssrc);
+		uint8_t b1 = c->pt != SG_SRTP_PT_KEEP ? (uint8_t)((src[1] & 0x80) | c->pt) : src[1];
+		uint32_t ts = sts + c->ts_delta;
+		if (SG_LIKELY(h == SG_SRTP_RTP_HDR && src_len >= 16)) {
+			/* One 16-byte store (x86, little endian): the cipher's loads of
+			 * the header (GCM AAD) forward from it instead of stalling on
+			 * byte stores. Bytes 12..15 are overwritten by the ciphertext
+			 * (plen >= 4). */
+			uint64_t lo = (uint64_t)src[0] | (uint64_t)b1 << 8 |
+				      (uint64_t)__builtin_bswap16(seq) << 16 |
+				      (uint64_t)__builtin_bswap32(ts) << 32;
+			uint64_t hi = __builtin_bswap32(c->ssrc);
+			_mm_storeu_si128((__m128i *)d, _mm_set_epi64x((long long)hi, (long long)lo));
+		} else {
+			memcpy(d, src, (unsigned)h);
+			d[1] = b1;
+			be16_put(d + 2, seq);
+			be32_put(d + 4, ts);
+			be32_put(d + 8, c->ssrc);
+		}
 		dst_len_out[i] = (uint16_t)(src_len + c->rtp_tag);
 		rc[i] = 1; /* pending */
 		submit_rtp(e, c, (uint64_t)idx, c->ssrc, src + h, d, (unsigned)h, plen, i);
@@ -205,12 +251,7 @@ fail:
 		rc[i] = srtp_count_err(e, err);
 	}
 	flush_all(e);
-	for (unsigned i = 0; i < n; i++) {
-		if (rc[i] == 0)
-			ok++;
-		else if (rc[i] == SG_SRTP_E_CRYPTO)
-			srtp_count_err(e, rc[i]);
-	}
+	ok = e->burst_ok;
 	e->stats[SG_SRTP_STAT_rtp_protected] += ok;
 	e->rc = NULL;
 	e->len_out = NULL;
@@ -238,7 +279,7 @@ int sg_srtp_protect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t *pk
 	flush_all(e);
 	e->rc = NULL;
 	if (rc)
-		return srtp_count_err(e, rc == 1 ? SG_SRTP_E_CRYPTO : rc);
+		return rc == 1 ? srtp_count_err(e, SG_SRTP_E_CRYPTO) : rc; /* job errors are counted in complete() */
 	*len = (uint16_t)(*len + c->rtp_tag);
 	e->stats[SG_SRTP_STAT_rtp_protected]++;
 	return 0;
