@@ -30,6 +30,9 @@ sg_cam_start --port 8554 --path /cam --user u --password p4ss
 sg_daemon_start
 sg_wait_path dig playing 10
 sg_wait_path auto playing 15
+# "playing" comes first over UDP (PLAY answered, RTP starved); the switch follows within ~3 s.
+for _ in $(seq 150); do [ "$(sg_path auto transport)" = "auto(tcp)" ] && break; sleep 0.1; done
+sg_wait_path auto playing 15
 sleep 1
 sg_pycheck <<'PY'
 check(f"dig: Digest auth accepted, playing ({S[('dig','video')]['pkts']} pkts)",
