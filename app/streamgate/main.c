@@ -99,16 +99,17 @@ static int loop_run(struct sg_app *app)
 	}
 	while (!quit) {
 		int n = epoll_wait(epfd, evs, SG_ARRAY_SIZE(evs), SG_LOOP_TICK_MS);
+		int err = errno; /* loop_tick() may change errno (EINTR misread as fatal) */
 		uint64_t now = sg_now_ns();
 		if (now - last_tick >= SG_LOOP_TICK_MS * 1000000ull || n <= 0) {
 			loop_tick(app, now);
 			last_tick = now;
 		}
 		if (n < 0) {
-			if (errno == EINTR)
+			if (err == EINTR)
 				continue;
-			rc = -errno;
-			SG_ERR(TAG, "epoll_wait: %s", strerror(errno));
+			rc = -err;
+			SG_ERR(TAG, "epoll_wait: %s", strerror(err));
 			break;
 		}
 		for (int i = 0; i < n; i++) {
