@@ -235,11 +235,13 @@ static int report(const struct lg_opts *o, const struct lg_viewer *vs, unsigned 
 			lg_viewer_loss(v, &e, &l, &r);
 			printf("%s{\"viewer\":%u,\"ok\":%s,\"rtp\":%llu,\"bytes\":%llu,\"rtcp\":%llu,\"expected\":%llu,"
 			       "\"lost\":%lld,\"reordered\":%llu,\"auth_fail\":%llu,\"replay\":%llu,\"ssrcs\":%u,"
-			       "\"mbps\":%.3f,\"connect_ms\":%.1f,\"profile\":\"%s\",\"error\":\"",
+			       "\"consent_sent\":%llu,\"consent_ok\":%llu,\"mbps\":%.3f,\"connect_ms\":%.1f,\"profile\":\"%s\","
+			       "\"error\":\"",
 			       i ? "," : "", i, why ? "false" : "true", (unsigned long long)v->rtp_ok,
 			       (unsigned long long)v->rtp_bytes, (unsigned long long)v->rtcp_ok,
 			       (unsigned long long)e, (long long)l, (unsigned long long)r,
 			       (unsigned long long)v->auth_fail, (unsigned long long)v->replay, v->n_ssrc,
+			       (unsigned long long)v->consent_sent, (unsigned long long)v->consent_ok,
 			       viewer_mbps(v, t_end),
 			       v->t_keyed_ns ? (double)(v->t_keyed_ns - v->t_start_ns) / 1e6 : -1.0,
 			       v->profile ? v->profile : "");
