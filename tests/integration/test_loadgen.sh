@@ -20,7 +20,7 @@ LG_MIN_PACKETS=${LG_MIN_PACKETS:-$((LG_SECONDS * 30))}
 LG_MAX_LOSS=${LG_MAX_LOSS:-0}
 LG_MBUFS=${LG_MBUFS:-16383}
 LG_IDLE_SLEEP_US=${LG_IDLE_SLEEP_US:-200}
-LOADGEN=$SG_BUILD/tools/loadgen/sg-loadgen
+LOADGEN=${LG_BIN:-$SG_BUILD/tools/loadgen/sg-loadgen}   # LG_BIN: e.g. an ASan build
 [ -x "$LOADGEN" ] || sg_fail "$LOADGEN not built"
 
 sg_netns_up
