@@ -109,8 +109,11 @@ static int cmd_ports(void *arg, int argc, char **argv, struct sg_ctl_out *o)
 
 static int cmd_lcores(void *arg, int argc, char **argv, struct sg_ctl_out *o)
 {
+	/* busy_cycles: TSC cycles of loop iterations that did work (the CPU a
+	 * polling worker really needs); total_cycles since the loop started. */
 	static const char *const cols[] = {"lcore", "role", "busy_pct", "loops", "busy_loops",
-					   "rx_pkts", "tx_pkts", "drops"};
+					   "rx_pkts", "tx_pkts", "drops", "busy_cycles",
+					   "total_cycles", "tsc_hz"};
 	struct sg_app *app = arg;
 	const struct sg_stats_lcore *lc[SG_FP_MAX_WORKERS];
 	unsigned n;
@@ -127,6 +130,9 @@ static int cmd_lcores(void *arg, int argc, char **argv, struct sg_ctl_out *o)
 	sg_ctl_out_cell_u64(o, 0);
 	sg_ctl_out_cell_u64(o, 0);
 	sg_ctl_out_cell_u64(o, 0);
+	sg_ctl_out_cell_u64(o, 0);
+	sg_ctl_out_cell_u64(o, 0);
+	sg_ctl_out_cell_u64(o, rte_get_tsc_hz());
 	for (unsigned w = 0; w < n; w++) {
 		struct sg_stats_port s;
 		const struct sg_stats_lcore *one[1] = {lc[w]};
@@ -141,6 +147,9 @@ static int cmd_lcores(void *arg, int argc, char **argv, struct sg_ctl_out *o)
 		sg_ctl_out_cell_u64(o, s.c[SG_STATS_RX_PKTS]);
 		sg_ctl_out_cell_u64(o, s.c[SG_STATS_TX_PKTS]);
 		sg_ctl_out_cell_u64(o, sg_stats_drops_total(&s));
+		sg_ctl_out_cell_u64(o, lc[w]->busy_cycles);
+		sg_ctl_out_cell_u64(o, lc[w]->total_cycles);
+		sg_ctl_out_cell_u64(o, rte_get_tsc_hz());
 	}
 	sg_ctl_out_table_end(o);
 	return 0;

@@ -236,7 +236,9 @@ void sg_webrtc_tick(struct sg_app *app, uint64_t now)
 		}
 		if (sg_fp_viewer_info_get(app->fp, s->viewer, &vi) < 0)
 			continue;
-		if (!vi.last_check_ns ? now - s->created_ns > ICE_SETUP_NS : now - vi.last_check_ns > CONSENT_NS) {
+		/* a check newer than now (arrived during this tick) is fresh, not 2^64 ns old */
+		if (!vi.last_check_ns ? now - s->created_ns > ICE_SETUP_NS
+				      : vi.last_check_ns < now && now - vi.last_check_ns > CONSENT_NS) {
 			wr->n_consent_expired++;
 			session_end(wr, s, vi.last_check_ns ? "consent expired (no STUN check for 30 s)"
 							    : "no ICE connectivity check within 30 s");
