@@ -55,8 +55,21 @@ struct wr_session {
 	char end_reason[96];
 };
 
+/* DTLS that arrived before STUN told us whose address it is (kept briefly). */
+#define EARLY_MAX 64
+#define EARLY_NS (2ull * 1000000000ull)
+struct wr_early {
+	uint64_t t_ns;
+	uint32_t ip;
+	uint16_t port;
+	uint16_t len;
+	uint8_t data[1500];
+};
+
 struct wr {
 	struct sg_app *app;
+	struct wr_early early[EARLY_MAX];
+	unsigned early_next;
 	struct sg_dtls_cert *cert;
 	struct sg_dtls_ctx *dctx;
 	char fingerprint[SG_DTLS_FINGERPRINT_MAX];
@@ -66,7 +79,7 @@ struct wr {
 	struct wr_session *sess;
 	unsigned max_sess;
 	int *sess_of_viewer;       /* fp viewer handle -> session index, -1 */
-	uint64_t n_created, n_ended, n_dtls_failed, n_consent_expired, n_dtls_unknown, n_plis;
+	uint64_t n_created, n_ended, n_dtls_failed, n_consent_expired, n_dtls_unknown, n_dtls_early, n_plis;
 	uint8_t dgram[SG_DTLS_DGRAM_MAX];
 };
 
@@ -186,8 +199,19 @@ static void on_fp_event(struct wr *wr, const struct sg_fp_event *e)
 				s = &wr->sess[i];
 	}
 	if (!s) {
-		if (e->type == SG_FP_EV_DTLS)
+		if (e->type == SG_FP_EV_DTLS) {
+			/* A ClientHello can overtake the SELECTED event of its own STUN check:
+			 * keep it for a moment instead of waiting for the peer's retransmission. */
+			struct wr_early *x = &wr->early[wr->early_next++ % EARLY_MAX];
+			if (e->len <= sizeof(x->data)) {
+				x->t_ns = sg_now_ns();
+				x->ip = e->ip;
+				x->port = e->port;
+				x->len = e->len;
+				memcpy(x->data, e->data, e->len);
+			}
 			wr->n_dtls_unknown++;
+		}
 		return;
 	}
 	switch (e->type) {
@@ -195,7 +219,17 @@ static void on_fp_event(struct wr *wr, const struct sg_fp_event *e)
 		s->selected = true;
 		s->ip = e->ip;
 		s->port = e->port;
-		dtls_pump(wr, s); /* anything queued before the address was known */
+		for (unsigned i = 0; i < EARLY_MAX && s->in_use; i++) {
+			struct wr_early *x = &wr->early[i];
+			if (x->len && x->ip == e->ip && x->port == e->port && sg_now_ns() - x->t_ns < EARLY_NS) {
+				sg_dtls_conn_input(s->dtls, x->data, x->len, sg_now_ns());
+				x->len = 0;
+				wr->n_dtls_early++;
+				dtls_progress(wr, s);
+			}
+		}
+		if (s->in_use)
+			dtls_pump(wr, s); /* anything queued before the address was known */
 		break;
 	case SG_FP_EV_DTLS:
 		if (sg_dtls_conn_input(s->dtls, e->data, e->len, sg_now_ns()) < 0)
@@ -679,6 +713,7 @@ static int cmd_sessions(void *arg, int argc, char **argv, struct sg_ctl_out *o)
 	sg_ctl_out_kv_u64(o, "dtls_failed", wr->n_dtls_failed);
 	sg_ctl_out_kv_u64(o, "consent_expired", wr->n_consent_expired);
 	sg_ctl_out_kv_u64(o, "dtls_unknown_peer", wr->n_dtls_unknown);
+	sg_ctl_out_kv_u64(o, "dtls_early_recovered", wr->n_dtls_early);
 	return 0;
 }
 
