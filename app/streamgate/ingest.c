@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/rand.h>
 
@@ -189,6 +190,11 @@ int sg_ingest_init(struct sg_app *app)
 		p->publisher = !strcmp(p->cfg->source, "publisher");
 		if (sg_rtsp_url_redact(p->cfg->source, p->source_red, sizeof(p->source_red)) < 0)
 			sg_strlcpy(p->source_red, "?", sizeof(p->source_red));
+		p->tls_source = !strncasecmp(p->cfg->source, "rtsps://", 8);
+		if (p->tls_source)
+			SG_NOTICE(ING_TAG, "%s: rtsps:// source: media interleaved in the TLS connection "
+				  "(transport %s -> tcp: no SRTP for UDP media)", p->name,
+				  sg_config_transport_name(p->cfg->transport));
 		p->st = p->publisher ? ING_WAITING : ING_IDLE;
 		p->st_since = sg_now_ns();
 		for (int s = 0; s < SG_INGEST_N_MEDIA; s++) {
@@ -220,6 +226,8 @@ void sg_ingest_fini(struct sg_app *app)
 		ing_pull_stop(&ing->paths[i], true);
 		ing_media_close_all(&ing->paths[i]);
 		ing_media_streams_del(&ing->paths[i]);
+		ing_tls_ctx_free(ing->paths[i].tls);
+		ing->paths[i].tls = NULL;
 	}
 	ing_pull_graveyard_empty(ing);
 	free(ing->paths);

@@ -34,6 +34,8 @@ static int cmd_paths(void *arg, int argc, char **argv, struct sg_ctl_out *o)
 		if (p->publisher)
 			snprintf(tr, sizeof(tr), "%s", p->m[0].tcp || p->m[1].tcp ? "tcp" :
 				 (p->m[0].rtp_port || p->m[1].rtp_port) ? "udp" : "-");
+		else if (p->tls_source)
+			snprintf(tr, sizeof(tr), "tcp(tls)");
 		else if (p->pull)
 			snprintf(tr, sizeof(tr), "%s%s", sg_config_transport_name(p->cfg->transport),
 				 p->cfg->transport == SG_CONFIG_TRANSPORT_AUTO

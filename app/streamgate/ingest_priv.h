@@ -7,6 +7,7 @@
 
 #include <netinet/in.h>
 #include <sys/epoll.h>
+#include <sys/types.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -93,6 +94,8 @@ struct ing_media {
 
 struct ing_pull;
 struct ing_sconn;
+struct ing_tls_ctx;
+struct ssl_st;
 
 struct ing_path {
 	struct sg_ingest *ing;
@@ -108,6 +111,8 @@ struct ing_path {
 	uint64_t next_attempt;
 	/* pull */
 	struct ing_pull *pull;
+	bool tls_source;        /* rtsps:// source: media interleaved inside TLS (transport forced to tcp) */
+	struct ing_tls_ctx *tls; /* rtsps: per-path TLS settings (NULL until needed) */
 	bool tcp_fallback;      /* automatic: this attempt fell back to TCP */
 	enum sg_rtsp_lower cur_lower;
 	/* viewers (sourceOnDemand) */
@@ -182,6 +187,27 @@ void ing_pull_stop(struct ing_path *p, bool teardown);
 void ing_pull_tick(struct ing_path *p, uint64_t now);
 /* Send an interleaved frame on the pull connection (RTCP RR over TCP). */
 int ing_pull_send_frame(struct ing_path *p, uint8_t ch, const uint8_t *data, size_t len);
+
+/* ingest_tls.c: TLS of rtsps:// pulls (OpenSSL). Messages read "TLS: ...". */
+/* TLS client context from the path's tls_* keys. NULL with err set. */
+struct ing_tls_ctx *ing_tls_ctx_new(const struct sg_config_path *cfg, char *err, size_t errlen);
+void ing_tls_ctx_free(struct ing_tls_ctx *t);
+/* "certificate verified" / "pinned certificate fingerprint" / "NOT verified". */
+const char *ing_tls_mode(const struct ing_tls_ctx *t);
+/* Client session on a connected non-blocking socket; host = SNI and name to verify. NULL with err. */
+struct ssl_st *ing_tls_new(struct ing_tls_ctx *t, int fd, const char *host, char *err, size_t errlen);
+/* Handshake step: 1 done, 0 in progress (*want_write: wait for EPOLLOUT), -1 failed (err). */
+int ing_tls_handshake(struct ing_tls_ctx *t, struct ssl_st *ssl, bool *want_write, char *err, size_t errlen);
+/* Protocol, cipher suite and server certificate (subject, SHA-256) for the log. */
+void ing_tls_describe(struct ssl_st *ssl, char *buf, size_t len);
+/* >0 bytes read, 0 would block (*want_write: needs EPOLLOUT), -1 closed by the server, -2 error (err). */
+ssize_t ing_tls_read(struct ssl_st *ssl, void *buf, size_t n, bool *want_write, char *err, size_t errlen);
+/* Bytes written (0: would block; retry with the same bytes first) or -1 (err). */
+ssize_t ing_tls_write(struct ssl_st *ssl, const void *buf, size_t n, char *err, size_t errlen);
+/* Decrypted or buffered bytes that epoll cannot see. */
+bool ing_tls_pending(struct ssl_st *ssl);
+/* Free a session (before closing its socket); shutdown: send close_notify if the socket takes it. */
+void ing_tls_free(struct ssl_st *ssl, bool shutdown);
 
 /* ingest_server.c */
 /* Free the connections closed before this loop turn (see sg_ingest_tick). */

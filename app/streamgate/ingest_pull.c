@@ -4,6 +4,9 @@
  * media, PLAY, keep-alive, TEARDOWN). Transports: interleaved over the RTSP
  * connection (§10.12), UDP port pairs on the data IP (RTP taken by the fast
  * path), automatic (UDP, then TCP when nothing arrives).
+ * rtsps:// sources: TLS (ingest_tls.c) on the same socket, handshake driven
+ * by epoll (WANT_READ -> EPOLLIN, WANT_WRITE -> EPOLLOUT), then the same
+ * engine over SSL_read/SSL_write; media always interleaved (inside TLS).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,7 +26,11 @@ struct ing_pull {
 	struct sg_loop_io io;   /* first: the loop hands us &io */
 	struct ing_path *p;
 	struct sg_rtsp_client *cli;
-	bool connected;
+	bool tcp_up;            /* TCP connected (TLS: handshake may still run) */
+	bool connected;         /* ready for RTSP (TCP up and, with TLS, handshake done) */
+	bool tls_target;        /* the current target is rtsps:// */
+	struct ssl_st *ssl;     /* TLS session, NULL = plain TCP */
+	bool rd_wants_write;    /* SSL_read needs the socket writable */
 	uint64_t conn_started;
 	struct sockaddr_in peer;
 	uint8_t *out;
@@ -62,6 +69,28 @@ static int out_append(struct ing_pull *c, const uint8_t *d, size_t n)
 	return 0;
 }
 
+static void set_mask(struct ing_pull *c, uint32_t want)
+{
+	if (want != c->ev_mask) {
+		c->ev_mask = want;
+		sg_loop_mod(c->p->ing->app, &c->io, want);
+	}
+}
+
+/* Write to the connection: bytes taken, 0 = would block, -errno (-EPROTO: TLS, c->reason says why). */
+static ssize_t conn_send(struct ing_pull *c, const uint8_t *d, size_t n)
+{
+	ssize_t w;
+	if (c->ssl) {
+		w = ing_tls_write(c->ssl, d, n, c->reason, sizeof(c->reason));
+		return w < 0 ? -EPROTO : w;
+	}
+	w = send(c->io.fd, d, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (w < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	return w;
+}
+
 /* Move the engine's output behind ours, write what the socket takes. */
 static int pump(struct ing_pull *c)
 {
@@ -73,20 +102,15 @@ static int pump(struct ing_pull *c)
 		sg_rtsp_client_output_consume(c->cli, n);
 	}
 	while (c->connected && c->out_len) {
-		ssize_t w = send(c->io.fd, c->out, c->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (w < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				break;
-			return -errno;
-		}
+		ssize_t w = conn_send(c, c->out, c->out_len);
+		if (w < 0)
+			return (int)w;
+		if (w == 0)
+			break;
 		memmove(c->out, c->out + w, c->out_len - (size_t)w);
 		c->out_len -= (size_t)w;
 	}
-	uint32_t want = EPOLLIN | (c->out_len || !c->connected ? EPOLLOUT : 0);
-	if (want != c->ev_mask) {
-		c->ev_mask = want;
-		sg_loop_mod(c->p->ing->app, &c->io, want);
-	}
+	set_mask(c, EPOLLIN | (c->out_len || !c->connected || c->rd_wants_write ? EPOLLOUT : 0));
 	return 0;
 }
 
@@ -221,8 +245,12 @@ static int pull_connect(struct ing_path *p, struct ing_pull *c, uint64_t now)
 	struct sockaddr_in a = {.sin_family = AF_INET};
 
 	sg_rtsp_client_target(c->cli, &host, &port, &tls);
-	if (tls)
-		return -EPROTONOSUPPORT; /* rtsps: not implemented yet (see docs/ARCHITECTURE.md) */
+	if (tls && !p->tls) {
+		/* a redirect of an rtsp:// source to rtsps://: the path's defaults (verify) */
+		if (!(p->tls = ing_tls_ctx_new(p->cfg, c->reason, sizeof(c->reason))))
+			return -EPROTO;
+	}
+	c->tls_target = tls;
 	if (inet_pton(AF_INET, host, &a.sin_addr) != 1) {
 		/* a name: resolved synchronously (blocks the loop while the resolver works) */
 		struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *res = NULL;
@@ -243,7 +271,7 @@ static int pull_connect(struct ing_path *p, struct ing_pull *c, uint64_t now)
 		c->io.fd = -1;
 		return e;
 	}
-	c->connected = false;
+	c->tcp_up = c->connected = false;
 	c->conn_started = now;
 	c->ev_mask = EPOLLIN | EPOLLOUT;
 	sg_loop_add(p->ing->app, &c->io, c->ev_mask);
@@ -251,14 +279,18 @@ static int pull_connect(struct ing_path *p, struct ing_pull *c, uint64_t now)
 	return 0;
 }
 
-static void conn_close(struct ing_path *p, struct ing_pull *c)
+/* graceful: a TLS close_notify goes out first if the socket takes it */
+static void conn_close(struct ing_path *p, struct ing_pull *c, bool graceful)
 {
+	ing_tls_free(c->ssl, graceful && c->connected);
+	c->ssl = NULL;
+	c->rd_wants_write = false;
 	if (c->io.fd >= 0) {
 		sg_loop_del(p->ing->app, &c->io);
 		close(c->io.fd);
 	}
 	c->io.fd = -1;
-	c->connected = false;
+	c->tcp_up = c->connected = false;
 	c->out_len = 0;
 }
 
@@ -270,7 +302,18 @@ int ing_pull_start(struct ing_path *p, uint64_t now)
 
 	if (p->pull)
 		ing_pull_stop(p, false);
-	switch (p->cfg->transport) {
+	if (p->tls_source && !p->tls) {
+		char err[256];
+		if (!(p->tls = ing_tls_ctx_new(p->cfg, err, sizeof(err)))) {
+			ing_path_fail(p, now, "%s", err); /* e.g. an unreadable tls_ca_file: retried */
+			return 0;
+		}
+		if (p->cfg->tls_verify)
+			SG_INFO(ING_TAG, "%s: TLS: %s", p->name, ing_tls_mode(p->tls));
+		else
+			SG_WARN(ING_TAG, "%s: TLS: server certificate NOT verified (tls_verify: false)", p->name);
+	}
+	switch (p->tls_source ? SG_CONFIG_TRANSPORT_TCP : p->cfg->transport) {
 	case SG_CONFIG_TRANSPORT_TCP: p->cur_lower = SG_RTSP_LOWER_TCP; break;
 	case SG_CONFIG_TRANSPORT_UDP: p->cur_lower = SG_RTSP_LOWER_UDP; break;
 	default: p->cur_lower = p->tcp_fallback ? SG_RTSP_LOWER_TCP : SG_RTSP_LOWER_UDP; break;
@@ -306,7 +349,7 @@ void ing_pull_stop(struct ing_path *p, bool teardown)
 		return;
 	if (teardown && c->connected && sg_rtsp_client_teardown(c->cli, sg_now_ns()) == 0)
 		pump(c); /* best effort: TEARDOWN goes out if the socket takes it now */
-	conn_close(p, c);
+	conn_close(p, c, teardown);
 	sg_rtsp_client_free(c->cli);
 	c->cli = NULL;
 	free(c->out);
@@ -354,18 +397,91 @@ static bool after_engine(struct ing_path *p, struct ing_pull *c, uint64_t now)
 	if (c->redirect) {
 		int rc;
 		c->redirect = false;
-		conn_close(p, c);
+		conn_close(p, c, false);
 		ing_media_close_all(p);
 		if ((rc = pull_connect(p, c, now)) < 0) {
-			ing_path_fail(p, now, "redirect: %s", strerror(-rc));
+			ing_path_fail(p, now, "redirect: %s", rc == -EPROTO ? c->reason : strerror(-rc));
 			return false;
 		}
 		return true;
 	}
-	if (pump(c) < 0) {
-		ing_path_fail(p, now, "connection lost: write failed");
+	int rc = pump(c);
+	if (rc < 0) {
+		ing_path_fail(p, now, "connection lost: %s", rc == -EPROTO ? c->reason
+						    : rc == -ENOBUFS ? "output buffer full" : strerror(-rc));
 		return false;
 	}
+	return true;
+}
+
+/* Read what the connection has, feed the engine. Returns false when the pull is gone. */
+static bool pull_read(struct ing_path *p, struct ing_pull *c, uint64_t now)
+{
+	static uint8_t buf[65536];
+
+	/* TLS: SSL_read returns at most one record (16 KB): read until it would block */
+	for (int i = 0; i < (c->ssl ? 64 : 16); i++) {
+		ssize_t n;
+		if (c->ssl) {
+			n = ing_tls_read(c->ssl, buf, sizeof(buf), &c->rd_wants_write, c->reason, sizeof(c->reason));
+			if (n == -1) {
+				ing_path_fail(p, now, "connection closed by the server");
+				return false;
+			}
+			if (n < 0) {
+				ing_path_fail(p, now, "connection lost: %s", c->reason);
+				return false;
+			}
+			if (n == 0)
+				break;
+		} else {
+			n = recv(c->io.fd, buf, sizeof(buf), MSG_DONTWAIT);
+			if (n == 0) {
+				ing_path_fail(p, now, "connection closed by the server");
+				return false;
+			}
+			if (n < 0) {
+				if (errno == EAGAIN || errno == EINTR)
+					break;
+				ing_path_fail(p, now, "connection lost: %s", strerror(errno));
+				return false;
+			}
+		}
+		sg_rtsp_client_feed(c->cli, buf, (size_t)n, now);
+		if (!after_engine(p, c, now) || p->pull != c)
+			return false;
+		if (!c->ssl && (size_t)n < sizeof(buf))
+			break;
+	}
+	return true;
+}
+
+/* TCP is up on a TLS target: one handshake step. Returns true when done (RTSP can start). */
+static bool tls_step(struct ing_path *p, struct ing_pull *c, uint64_t now)
+{
+	const char *host;
+	uint16_t port;
+	bool want_write = false;
+	char err[256];
+
+	if (!c->ssl) {
+		sg_rtsp_client_target(c->cli, &host, &port, NULL);
+		if (!(c->ssl = ing_tls_new(p->tls, c->io.fd, host, err, sizeof(err)))) {
+			ing_path_fail(p, now, "%s", err);
+			return false;
+		}
+	}
+	int rc = ing_tls_handshake(p->tls, c->ssl, &want_write, err, sizeof(err));
+	if (rc < 0) {
+		ing_path_fail(p, now, "%s", err);
+		return false;
+	}
+	if (rc == 0) {
+		set_mask(c, EPOLLIN | (want_write ? EPOLLOUT : 0));
+		return false;
+	}
+	ing_tls_describe(c->ssl, err, sizeof(err));
+	SG_INFO(ING_TAG, "%s: TLS up with %s: %s (%s)", p->name, p->source_red, err, ing_tls_mode(p->tls));
 	return true;
 }
 
@@ -374,19 +490,23 @@ static void pull_io(struct sg_app *app, struct sg_loop_io *io, uint32_t events)
 	struct ing_pull *c = (struct ing_pull *)io;
 	struct ing_path *p = c->p;
 	uint64_t now = sg_now_ns();
-	static uint8_t buf[65536];
 
 	(void)app;
 	if (!c->connected) {
-		int err = 0;
-		socklen_t l = sizeof(err);
-		if (getsockopt(io->fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
-			err = errno;
-		if (err) {
-			ing_path_fail(p, now, "connect to %s: %s", p->source_red, strerror(err));
-			return;
+		if (!c->tcp_up) {
+			int err = 0;
+			socklen_t l = sizeof(err);
+			if (getsockopt(io->fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
+				err = errno;
+			if (err) {
+				ing_path_fail(p, now, "connect to %s: %s", p->source_red, strerror(err));
+				return;
+			}
+			if (!(events & (EPOLLOUT | EPOLLIN)))
+				return;
+			c->tcp_up = true;
 		}
-		if (!(events & (EPOLLOUT | EPOLLIN)))
+		if (c->tls_target && !tls_step(p, c, now))
 			return;
 		c->connected = true;
 		p->connects++;
@@ -398,25 +518,9 @@ static void pull_io(struct sg_app *app, struct sg_loop_io *io, uint32_t events)
 		if (!after_engine(p, c, now))
 			return;
 	}
-	if (events & EPOLLIN) {
-		for (int i = 0; i < 16; i++) {
-			ssize_t n = recv(io->fd, buf, sizeof(buf), MSG_DONTWAIT);
-			if (n == 0) {
-				ing_path_fail(p, now, "connection closed by the server");
-				return;
-			}
-			if (n < 0) {
-				if (errno == EAGAIN || errno == EINTR)
-					break;
-				ing_path_fail(p, now, "connection lost: %s", strerror(errno));
-				return;
-			}
-			sg_rtsp_client_feed(c->cli, buf, (size_t)n, now);
-			if (!after_engine(p, c, now) || p->pull != c)
-				return;
-			if ((size_t)n < sizeof(buf))
-				break;
-		}
+	if ((events & EPOLLIN) || (c->rd_wants_write && (events & EPOLLOUT))) {
+		if (!pull_read(p, c, now))
+			return;
 	} else if (events & (EPOLLERR | EPOLLHUP)) {
 		ing_path_fail(p, now, "connection lost");
 		return;
@@ -431,10 +535,16 @@ void ing_pull_tick(struct ing_path *p, uint64_t now)
 	unsigned read_to = p->ing->app->cfg.rtsp_read_timeout_s;
 
 	if (!c->connected) {
-		if (now - c->conn_started > ING_CONNECT_TIMEOUT_NS)
-			ing_path_fail(p, now, "connect to %s: timed out", p->source_red);
+		if (now - c->conn_started > ING_CONNECT_TIMEOUT_NS) {
+			if (c->tcp_up) /* TCP took it, TLS never finished: not a TLS server, or a stuck one */
+				ing_path_fail(p, now, "TLS: handshake with %s timed out", p->source_red);
+			else
+				ing_path_fail(p, now, "connect to %s: timed out", p->source_red);
+		}
 		return;
 	}
+	if (c->ssl && ing_tls_pending(c->ssl) && !pull_read(p, c, now))
+		return; /* records OpenSSL holds that epoll cannot announce */
 	if (now >= sg_rtsp_client_next_deadline(c->cli)) {
 		sg_rtsp_client_tick(c->cli, now);
 		if (!after_engine(p, c, now))

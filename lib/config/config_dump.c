@@ -131,6 +131,18 @@ int sg_config_dump(const struct sg_config *c, char *buf, size_t len)
 		}
 		if (p->publish_pass[0])
 			P("    publish_pass: \"***\"\n");
+		if (!strncmp(p->source, "rtsps://", 8))
+			P("    tls_verify: %s\n", p->tls_verify ? "true" : "false");
+		if (p->tls_ca_file[0]) {
+			P("    tls_ca_file: ");
+			Q(p->tls_ca_file);
+			P("\n");
+		}
+		if (p->tls_fingerprint[0]) {
+			P("    tls_fingerprint: ");
+			Q(p->tls_fingerprint);
+			P("\n");
+		}
 	}
 	if (c->drivers_dir[0]) {
 		P("drivers_dir: ");

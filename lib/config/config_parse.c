@@ -319,6 +319,9 @@ static const struct sg_yfield path_fields[SG_HF__N] = {
 	[SG_HF_TOKEN] = {"read_token", SG_YF_STR, PATH_OFF(read_token), FSZ(struct sg_config_path, read_token), 0, 0, SG_YCS_NOSPACE, false, NULL},
 	[SG_HF_USER] = {"publish_user", SG_YF_STR, PATH_OFF(publish_user), FSZ(struct sg_config_path, publish_user), 0, 0, SG_YCS_NOSPACE, false, NULL},
 	[SG_HF_PASS] = {"publish_pass", SG_YF_STR, PATH_OFF(publish_pass), FSZ(struct sg_config_path, publish_pass), 0, 0, SG_YCS_PRINT, false, NULL},
+	[SG_HF_TLS_VERIFY] = {"tls_verify", SG_YF_BOOL, PATH_OFF(tls_verify), sizeof(bool), 0, 0, 0, false, NULL},
+	[SG_HF_TLS_CA] = {"tls_ca_file", SG_YF_STR, PATH_OFF(tls_ca_file), FSZ(struct sg_config_path, tls_ca_file), 1, 0, SG_YCS_NOSPACE, false, NULL},
+	[SG_HF_TLS_FP] = {"tls_fingerprint", SG_YF_STR, PATH_OFF(tls_fingerprint), FSZ(struct sg_config_path, tls_fingerprint), 1, 0, SG_YCS_NOSPACE, false, NULL},
 };
 
 static int fn_paths(struct sg_yp *y, void *obj, const struct sg_yfield *f)
@@ -346,6 +349,7 @@ static int fn_paths(struct sg_yp *y, void *obj, const struct sg_yfield *f)
 		struct sg_config_path *p = &c->paths[n];
 		memset(p, 0, sizeof(*p));
 		memcpy(p->name, name, sizeof(name));
+		p->tls_verify = true;
 		mk->path_key[n] = km;
 		if ((rc = sg_yp_map_fields(y, path_fields, SG_HF__N, p, mk->path[n], NULL, NULL)))
 			return rc;

@@ -138,7 +138,8 @@ bool sg_config_path_name_ok(const char *s);
 /* Field indexes of the port and path schemas (also index the marks). */
 enum { SG_PF_NAME, SG_PF_DEVICE, SG_PF_PROFILE, SG_PF_RXQ, SG_PF_TXQ, SG_PF_RXD, SG_PF_TXD,
        SG_PF_IPV4, SG_PF_GW, SG_PF_TAP, SG_PF_MTU, SG_PF__N };
-enum { SG_HF_SOURCE, SG_HF_TRANSPORT, SG_HF_ONDEMAND, SG_HF_TOKEN, SG_HF_USER, SG_HF_PASS, SG_HF__N };
+enum { SG_HF_SOURCE, SG_HF_TRANSPORT, SG_HF_ONDEMAND, SG_HF_TOKEN, SG_HF_USER, SG_HF_PASS,
+       SG_HF_TLS_VERIFY, SG_HF_TLS_CA, SG_HF_TLS_FP, SG_HF__N };
 
 /** Where things were in the file, so that cross-field errors can name line:col. */
 struct sg_config_marks {

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sg_common.h"
 #include "config_priv.h"
@@ -241,6 +242,26 @@ static int check_path(struct vctx *v, unsigned i)
 		if (strchr(p->publish_user, ':'))
 			return verr(v, HM(USER), KP(".publish_user"), "must not contain ':' (RFC 7617)");
 	}
+	bool tls = !strncmp(p->source, "rtsps://", 8);
+	if (!tls && (!p->tls_verify || p->tls_ca_file[0] || p->tls_fingerprint[0]))
+		return verr(v, !p->tls_verify ? HM(TLS_VERIFY) : p->tls_ca_file[0] ? HM(TLS_CA) : HM(TLS_FP),
+			    !p->tls_verify ? KP(".tls_verify") : p->tls_ca_file[0] ? KP(".tls_ca_file")
+									 : KP(".tls_fingerprint"),
+			    "only applies to an rtsps:// source");
+	if (p->tls_ca_file[0] && p->tls_ca_file[0] != '/')
+		return verr(v, HM(TLS_CA), KP(".tls_ca_file"), "must be an absolute path");
+	if (p->tls_fingerprint[0]) {
+		uint8_t fp[SG_CONFIG_FINGERPRINT_LEN];
+		if (sg_config_fingerprint_parse(p->tls_fingerprint, fp) < 0)
+			return verr(v, HM(TLS_FP), KP(".tls_fingerprint"),
+				    "expected \"sha256:\" and 32 hex bytes (AB:CD:... as `openssl x509 -fingerprint -sha256` prints)");
+		if (p->tls_ca_file[0])
+			return verr(v, HM(TLS_FP), KP(".tls_fingerprint"),
+				    "a pinned fingerprint replaces tls_ca_file: set one of them");
+	}
+	if (!p->tls_verify && (p->tls_ca_file[0] || p->tls_fingerprint[0]))
+		return verr(v, HM(TLS_VERIFY), KP(".tls_verify"),
+			    "false turns off every check: drop tls_ca_file/tls_fingerprint or tls_verify");
 #undef HM
 #undef KP
 	return 0;
@@ -326,6 +347,42 @@ const struct sg_config_path *sg_config_path_find(const struct sg_config *c, cons
 		if (!strcmp(c->paths[i].name, name))
 			return &c->paths[i];
 	return NULL;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int sg_config_fingerprint_parse(const char *s, uint8_t out[SG_CONFIG_FINGERPRINT_LEN])
+{
+	int colons = -1; /* unknown until after the first byte */
+
+	if (!s || strncasecmp(s, "sha256:", 7))
+		return -EINVAL;
+	s += 7;
+	for (unsigned i = 0; i < SG_CONFIG_FINGERPRINT_LEN; i++) {
+		if (i) {
+			bool c = *s == ':';
+			if (colons < 0)
+				colons = c;
+			if (c != (colons == 1))
+				return -EINVAL;
+			s += c;
+		}
+		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		out[i] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+	}
+	return *s ? -EINVAL : 0;
 }
 
 const char *sg_config_transport_name(enum sg_config_transport t)

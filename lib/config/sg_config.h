@@ -59,7 +59,17 @@ struct sg_config_path {       /* for later (RTSP ingest); parsed and validated n
 	bool source_on_demand;    /* only with an rtsp(s) source */
 	char read_token[128];     /* WHEP bearer token, "" = none; never log it */
 	char publish_user[64], publish_pass[64];   /* both or neither; only with source "publisher" */
+	/* rtsps:// sources only (TLS of the pull; see docs/ARCHITECTURE.md "Ingest"): */
+	bool tls_verify;          /* key tls_verify, default true: the server certificate is checked
+	                           * (chain to the CA store, name/IP of the URL's host) */
+	char tls_ca_file[256];    /* key tls_ca_file: absolute path of PEM trust anchors used instead of
+	                           * the system store (/etc/ssl/certs); "" = system store */
+	char tls_fingerprint[112];/* key tls_fingerprint: "sha256:AB:CD:..." (32 bytes, colons optional):
+	                           * the server's leaf certificate must have this SHA-256 (replaces the
+	                           * chain and name checks: pins a self-signed camera) */
 };
+
+#define SG_CONFIG_FINGERPRINT_LEN 32   /* SHA-256 */
 
 struct sg_config {
 	char file[256];                     /* name used in messages ("<built-in>" after init) */
@@ -139,6 +149,13 @@ const struct sg_config_port *sg_config_port_find(const struct sg_config *c, cons
 
 /** Path by name, or NULL. */
 const struct sg_config_path *sg_config_path_find(const struct sg_config *c, const char *name);
+
+/**
+ * Parse a certificate fingerprint "sha256:AB:CD:..." (case-insensitive hex,
+ * 32 bytes, with or without ':' between every byte) into out.
+ * Returns 0 or -EINVAL.
+ */
+int sg_config_fingerprint_parse(const char *s, uint8_t out[SG_CONFIG_FINGERPRINT_LEN]);
 
 /** Name of a transport ("auto", "tcp", "udp"), "?" when out of range. */
 const char *sg_config_transport_name(enum sg_config_transport t);

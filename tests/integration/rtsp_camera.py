@@ -6,6 +6,9 @@ Opus test pattern at rtsp://ADDR:PORT/PATH, optionally behind Digest auth.
 
 Run with Debian's /usr/bin/python3 (the GI bindings live there):
   rtsp_camera.py --addr 198.18.0.2 --port 8554 --path /cam [--user u --password p]
+                 [--tls-cert cert.pem --tls-key key.pem]
+With --tls-cert/--tls-key it serves RTSPS (RTSP over TLS, GnuTLS through
+GIO): rtsps://ADDR:PORT/PATH.
 Prints "READY" on stdout once it listens.
 """
 import argparse
@@ -17,7 +20,8 @@ import gi
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+gi.require_version("Gio", "2.0")
+from gi.repository import Gio, GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 
 def main():
@@ -30,6 +34,8 @@ def main():
     ap.add_argument("--fps", type=int, default=30)
     ap.add_argument("--gop", type=int, default=30)
     ap.add_argument("--protocols", choices=["all", "tcp", "udp"], default="all")
+    ap.add_argument("--tls-cert", help="PEM certificate (chain): serve RTSPS")
+    ap.add_argument("--tls-key", help="PEM private key of --tls-cert")
     a = ap.parse_args()
 
     Gst.init(None)
@@ -55,13 +61,25 @@ def main():
         "udp": GstRtsp.RTSPLowerTrans.UDP,
     }[a.protocols]
     factory.set_protocols(proto)
-    if a.user:
+    auth = None
+    if a.user or a.tls_cert:
         auth = GstRtspServer.RTSPAuth()
+        server.set_auth(auth)
+    if a.tls_cert:
+        auth.set_tls_certificate(Gio.TlsCertificate.new_from_files(a.tls_cert, a.tls_key or a.tls_cert))
+        if not a.user:
+            # an auth object denies everything by default: anonymous clients get a role
+            token = GstRtspServer.RTSPToken()
+            token.set_string("media.factory.role", "anonymous")
+            auth.set_default_token(token)
+            role = Gst.Structure.from_string(
+                "anonymous, media.factory.access=(boolean)true, media.factory.construct=(boolean)true")[0]
+            factory.add_role_from_structure(role)
+    if a.user:
         auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
         token = GstRtspServer.RTSPToken()
         token.set_string("media.factory.role", "user")
         auth.add_digest(a.user, a.password, token)
-        server.set_auth(auth)
         role = Gst.Structure.from_string(
             "user, media.factory.access=(boolean)true, media.factory.construct=(boolean)true")[0]
         factory.add_role_from_structure(role)

@@ -142,6 +142,10 @@ static const char full_yaml[] =
 	"  lobby.main:\n    source: rtsp://u:pw@10.1.2.9:554/ch1\n    transport: udp\n"
 	"    source_on_demand: true\n    read_token: abc-DEF_123.~+/==\n"
 	"  x~y: {source: \"rtsps://cam.example\", transport: tcp, source_on_demand: no}\n"
+	"  tls1: {source: \"rtsps://10.1.2.7/live\", tls_fingerprint: \"sha256:"
+	"00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:Ff\"}\n"
+	"  tls2: {source: \"rtsps://cam2.example:8322/x\", tls_ca_file: /etc/sg/cam2-ca.pem}\n"
+	"  tls3: {source: \"rtsps://10.1.2.8/\", tls_verify: false}\n"
 	"drivers_dir: /opt/sg/drivers-config\n";
 
 static void t_full(void)
@@ -183,7 +187,7 @@ static void t_full(void)
 	CU_ASSERT_EQUAL(p->mtu, 576);
 	CU_ASSERT_EQUAL(cfg.http_port, 443);
 	CU_ASSERT_EQUAL(cfg.media_port, 3478);
-	CU_ASSERT_EQUAL_FATAL(cfg.n_paths, 3);
+	CU_ASSERT_EQUAL_FATAL(cfg.n_paths, 6);
 	const struct sg_config_path *h = sg_config_path_find(&cfg, "cam1");
 	CU_ASSERT_PTR_EQUAL_FATAL(h, &cfg.paths[0]);
 	CU_ASSERT_STRING_EQUAL(h->source, "publisher");
@@ -202,6 +206,22 @@ static void t_full(void)
 	CU_ASSERT_STRING_EQUAL(h->name, "x~y");
 	CU_ASSERT_EQUAL(h->transport, SG_CONFIG_TRANSPORT_TCP);
 	CU_ASSERT_STRING_EQUAL(sg_config_transport_name(h->transport), "tcp");
+	/* TLS defaults: verify against the system store */
+	CU_ASSERT_TRUE(h->tls_verify);
+	CU_ASSERT_STRING_EQUAL(h->tls_ca_file, "");
+	CU_ASSERT_STRING_EQUAL(h->tls_fingerprint, "");
+	CU_ASSERT_TRUE(cfg.paths[0].tls_verify); /* default for every path */
+	h = &cfg.paths[3];
+	CU_ASSERT_STRING_EQUAL(h->name, "tls1");
+	CU_ASSERT_TRUE(h->tls_verify);
+	uint8_t fp[SG_CONFIG_FINGERPRINT_LEN];
+	CU_ASSERT_EQUAL_FATAL(sg_config_fingerprint_parse(h->tls_fingerprint, fp), 0);
+	CU_ASSERT(fp[0] == 0x00 && fp[1] == 0x11 && fp[10] == 0xaa && fp[26] == 0xaa && fp[31] == 0xff);
+	h = &cfg.paths[4];
+	CU_ASSERT_STRING_EQUAL(h->tls_ca_file, "/etc/sg/cam2-ca.pem");
+	CU_ASSERT_TRUE(h->tls_verify);
+	h = &cfg.paths[5];
+	CU_ASSERT_FALSE(h->tls_verify);
 	CU_ASSERT_STRING_EQUAL(cfg.drivers_dir, "/opt/sg/drivers-config");
 	CU_ASSERT_PTR_NULL(sg_config_path_find(&cfg, "nope"));
 }
@@ -607,6 +627,48 @@ static void t_paths(void)
 	CU_ASSERT_STRING_EQUAL(cfg.paths[0].read_token, "");
 	OK(P0 "paths: {}\n");
 	CU_ASSERT_EQUAL(cfg.n_paths, 0);
+	/* TLS keys: rtsps:// only, consistent, well-formed */
+	ERR(PH("    source: rtsp://cam/x\n    tls_verify: false\n"),
+	    "t.yaml:5:17: paths.cam1.tls_verify: only applies to an rtsps:// source");
+	ERR(PH("    source: publisher\n    tls_ca_file: /etc/ca.pem\n"),
+	    "t.yaml:5:18: paths.cam1.tls_ca_file: only applies to an rtsps:// source");
+	ERR(PH("    source: rtsp://cam/x\n    tls_fingerprint: sha256:00\n"),
+	    "t.yaml:5:22: paths.cam1.tls_fingerprint: only applies to an rtsps:// source");
+	OK(PH("    source: rtsp://cam/x\n    tls_verify: true\n")); /* the default is harmless */
+	ERR(PH("    source: rtsps://cam/x\n    tls_ca_file: ca.pem\n"),
+	    "t.yaml:5:18: paths.cam1.tls_ca_file: must be an absolute path");
+	ERR(PH("    source: rtsps://cam/x\n    tls_ca_file: \"\"\n"),
+	    "t.yaml:5:18: paths.cam1.tls_ca_file: must not be empty");
+	ERR(PH("    source: rtsps://cam/x\n    tls_verify: maybe\n"),
+	    "t.yaml:5:17: paths.cam1.tls_verify: expected true/false/yes/no, got \"maybe\"");
+#define FPERR "expected \"sha256:\" and 32 hex bytes (AB:CD:... as `openssl x509 -fingerprint -sha256` prints)"
+#define FP32 "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+	ERR(PH("    source: rtsps://cam/x\n    tls_fingerprint: \"sha1:00:11\"\n"),
+	    "t.yaml:5:22: paths.cam1.tls_fingerprint: " FPERR);
+	ERR(PH("    source: rtsps://cam/x\n    tls_fingerprint: \"sha256:" FP32 "00\"\n"),
+	    "t.yaml:5:22: paths.cam1.tls_fingerprint: " FPERR);
+	ERR(PH("    source: rtsps://cam/x\n    tls_fingerprint: \"sha256:" FP32 "\"\n    tls_ca_file: /ca.pem\n"),
+	    "t.yaml:5:22: paths.cam1.tls_fingerprint: a pinned fingerprint replaces tls_ca_file: set one of them");
+	ERR(PH("    source: rtsps://cam/x\n    tls_verify: false\n    tls_ca_file: /ca.pem\n"),
+	    "t.yaml:5:17: paths.cam1.tls_verify: false turns off every check: drop tls_ca_file/tls_fingerprint or tls_verify");
+	OK(PH("    source: rtsps://cam/x\n    tls_fingerprint: \"SHA256:" FP32 "\"\n"));
+	CU_ASSERT_TRUE(cfg.paths[0].tls_verify);
+	{
+		uint8_t fp[SG_CONFIG_FINGERPRINT_LEN];
+		static const char *const bad[] = {
+			"", "sha256:", "sha256:0", "sha256:00:11", "sha256:" FP32 ":",
+			"sha256:" FP32 "0", "sha256:0g112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", "sha256:00:1122:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff",
+			"sha256::00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee",
+			"sha256 " FP32,
+		};
+		for (size_t i = 0; i < SG_ARRAY_SIZE(bad); i++)
+			CU_ASSERT_EQUAL(sg_config_fingerprint_parse(bad[i], fp), -EINVAL);
+		CU_ASSERT_EQUAL(sg_config_fingerprint_parse(NULL, fp), -EINVAL);
+		CU_ASSERT_EQUAL(sg_config_fingerprint_parse("sha256:" FP32, fp), 0);
+		CU_ASSERT(fp[0] == 0x00 && fp[15] == 0xff && fp[16] == 0x00 && fp[31] == 0xff);
+	}
+#undef FPERR
+#undef FP32
 #undef PH
 }
 
@@ -769,6 +831,9 @@ static void t_dump(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(d1, "    source: \"rtsp://u:***@10.1.2.9:554/ch1\"\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(d1, "    publish_user: \"alice\"\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(d1, "  mode: \"0600\"\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d1, "    tls_verify: true\n    tls_ca_file: \"/etc/sg/cam2-ca.pem\"\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d1, "    tls_verify: false\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d1, "    tls_fingerprint: \"sha256:00:11:22:33:"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(d1, "  workers: [4, 5, 7]\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(d1, "    ipv4: 203.0.113.10/28\n    gateway: 203.0.113.1\n"));
 	/* everything else round-trips: blank the secrets, dump, load the dump, dump again */
