@@ -149,16 +149,17 @@ static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo
 	ws->fanout_bytes += sent_bytes;
 }
 
-/* How many viewers ahead the fan-out prefetches (slot lines + SRTP state line). */
+/* How many viewers ahead the fan-out prefetches their slot lines. */
 #define FO_PREFETCH 8
 
 static inline void fo_prefetch(const struct sg_fp_fo_ent *e)
 {
-	/* The slot's fan-out fields span its first two lines (fastpath_priv.h);
-	 * sg_srtp_protect_burst() prefetches the context's key block itself. */
+	/* The slot's fan-out fields span its first two lines (fastpath_priv.h).
+	 * The SRTP context is left to sg_srtp_protect_burst(), which prefetches
+	 * its state line 3 ahead and its key block 1 ahead: prefetching it here
+	 * too measured no better (slightly worse for GCM at 100k viewers). */
 	rte_prefetch0(e->v);
 	rte_prefetch0((const uint8_t *)e->v + RTE_CACHE_LINE_SIZE);
-	rte_prefetch0(e->ctx);
 }
 
 static void fanout(struct sg_fp_worker *w, struct rte_mbuf *m, int sid, unsigned flags)
