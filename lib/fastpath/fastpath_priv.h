@@ -89,8 +89,8 @@ enum sg_fp_vstate { SG_FP_V_FREE = 0, SG_FP_V_ICE, SG_FP_V_PLAYING, SG_FP_V_DEAD
  */
 struct sg_fp_viewer {
 	/* --- line 0: fan-out (owner worker; sid/port_idx/n_media set before publishing) --- */
-	struct sg_fp_viewer *next[2];
 	struct sg_srtp_ctx *srtp[2];
+	uint32_t fo_idx[2];          /* index in its (worker, stream) fan-out array while linked */
 	uint64_t pkts;               /* SRTP sent */
 	int16_t sid[2];
 	uint32_t remote_ip_be;
@@ -108,7 +108,6 @@ struct sg_fp_viewer {
 	uint16_t owner;              /* worker index */
 	uint32_t drops;
 	uint32_t ssrc[2];
-	struct sg_fp_viewer *prev[2];
 	uint64_t session_id;
 	uint64_t last_check_tsc;
 	/* --- STUN / SRTCP (owner writes, control reads) --- */
@@ -137,6 +136,10 @@ struct sg_fp_cmd {
 	volatile uint8_t done;
 	int viewer;
 	struct sg_srtp_ctx *srtp[2];
+	/* KEYS: a bigger fan-out array for (owner, sid[mi]) or NULL; the worker
+	 * returns its previous array here for the control plane to free. */
+	struct sg_fp_fo_ent *fo[2];
+	uint32_t fo_cap[2];
 	struct rte_mbuf *m;     /* SEND: datagram payload */
 	/* REMOTE: the selected address */
 	uint32_t ip_be;
@@ -144,10 +147,28 @@ struct sg_fp_cmd {
 	struct rte_ether_addr mac;
 };
 
-/* Per worker, per stream: the viewers of it owned by this worker, ingest state. */
+/* One viewer of a stream in a worker's fan-out array: the slot and the
+ * SRTP context of its media of that stream (fixed once keyed). */
+struct sg_fp_fo_ent {
+	struct sg_fp_viewer *v;
+	struct sg_srtp_ctx *ctx;
+};
+
+/*
+ * Per worker, per stream: the viewers of it owned by this worker (a dense
+ * array, so the fan-out can prefetch several viewers ahead), ingest state.
+ * fo/fo_cap/n_viewers are written by the owning worker only (KEYS appends,
+ * DEL swap-removes); the arrays are allocated by the control plane, which
+ * reserves one entry per keyed viewer (ctl_used) and, when a KEYS command
+ * would exceed ctl_cap, hands the worker a bigger array in that command
+ * (the worker copies its entries over and gives the old array back in the
+ * command, freed when the command is reaped: only this worker reads it).
+ */
 struct sg_fp_wstream {
-	struct sg_fp_viewer *head;   /* list of viewers (linked by next[m]/prev[m] of their media m) */
-	uint32_t n_viewers;
+	struct sg_fp_fo_ent *fo;     /* worker: fan-out array of fo_cap entries */
+	uint32_t n_viewers;          /* worker: entries in use */
+	uint32_t fo_cap;             /* worker */
+	uint32_t ctl_cap, ctl_used;  /* control plane only: capacity handed out, entries reserved */
 	/* ingest (the worker that receives the source) */
 	bool ingest_init;
 	struct sg_rtp_stats rs;

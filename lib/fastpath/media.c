@@ -128,13 +128,23 @@ static void viewer_reclaim(struct sg_fp *fp, struct sg_fp_viewer *v)
 {
 	for (unsigned mi = 0; mi < 2; mi++) {
 		if (v->srtp_mem[mi]) {
+			/* Keyed: it held a fan-out array entry (sg_fp_viewer_keys). */
+			if (v->sid[mi] >= 0)
+				fp->workers[v->owner]->streams[v->sid[mi]].ctl_used--;
 			sg_srtp_ctx_wipe(v->srtp_mem[mi]);
 			rte_free(v->srtp_mem[mi]);
 		}
 	}
 	sg_stun_key_wipe(&v->key);
 	memset(v, 0, sizeof(*v));
-	(void)fp;
+}
+
+/* A command is reaped: free what it carries back (KEYS: old or unused fan-out arrays). */
+static void cmd_free(struct sg_fp_cmd *c)
+{
+	rte_free(c->fo[0]);
+	rte_free(c->fo[1]);
+	rte_free(c);
 }
 
 void sg_fp_media_fini(struct sg_fp *fp)
@@ -147,7 +157,7 @@ void sg_fp_media_fini(struct sg_fp *fp)
 		rte_ring_free(fp->ev_ring);
 	}
 	for (unsigned i = 0; i < g_n_pending; i++)
-		rte_free(g_pending[i].cmd);
+		cmd_free(g_pending[i].cmd);
 	g_n_pending = 0;
 	g_n_free = 0;
 	for (unsigned i = 0; i < fp->n_workers; i++) {
@@ -165,13 +175,22 @@ void sg_fp_media_fini(struct sg_fp *fp)
 			rte_ring_free(w->cmd_ring);
 		}
 		sg_srtp_engine_free(w->srtp);
-		for (unsigned s = 0; s < SG_FP_MAX_STREAMS; s++)
-			rte_free(w->streams[s].pset);
 	}
 	if (fp->viewers)
 		for (unsigned i = 0; i < fp->max_viewers; i++)
 			if (fp->viewers[i].state != SG_FP_V_FREE || fp->viewers[i].free_pending)
 				viewer_reclaim(fp, &fp->viewers[i]);
+	for (unsigned i = 0; i < fp->n_workers; i++) {
+		struct sg_fp_worker *w = fp->workers[i];
+		if (!w)
+			continue;
+		for (unsigned s = 0; s < SG_FP_MAX_STREAMS; s++) {
+			rte_free(w->streams[s].pset);
+			rte_free(w->streams[s].fo);
+			w->streams[s].fo = NULL;
+			w->streams[s].fo_cap = w->streams[s].ctl_cap = w->streams[s].ctl_used = 0;
+		}
+	}
 	if (fp->ufrag_hash)
 		rte_hash_free(fp->ufrag_hash);
 	if (fp->flow_hash)
@@ -207,7 +226,15 @@ int sg_fp_stream_add(struct sg_fp *fp, const struct sg_fp_stream_conf *sc)
 		for (unsigned i = 0; i < fp->n_workers; i++) {
 			struct sg_fp_wstream *ws = &fp->workers[i]->streams[sid];
 			struct sg_rtp_pset_cache *ps = ws->pset;
+			/* The fan-out array and its reservations outlive a stream
+			 * (viewers of a deleted one may still await reclaim). */
+			struct sg_fp_fo_ent *fo = ws->fo;
+			uint32_t fo_cap = ws->fo_cap, ctl_cap = ws->ctl_cap, ctl_used = ws->ctl_used;
 			memset(ws, 0, sizeof(*ws));
+			ws->fo = fo;
+			ws->fo_cap = fo_cap;
+			ws->ctl_cap = ctl_cap;
+			ws->ctl_used = ctl_used;
 			if (codec == SG_RTP_CODEC_H264 || codec == SG_RTP_CODEC_H265) {
 				if (!ps)
 					ps = rte_zmalloc("sg_pset", sizeof(*ps), RTE_CACHE_LINE_SIZE);
@@ -449,10 +476,52 @@ int sg_fp_viewer_keys(struct sg_fp *fp, int handle, int profile, const uint8_t *
 		c->srtp[mi] = v->srtp_mem[mi];
 		v->mem_bytes += (uint32_t)sz;
 	}
+	/* Reserve this viewer's fan-out array entries; when one is full, hand
+	 * the worker a bigger array in this command (the worker never allocates). */
+	struct sg_fp_wstream *fws[2] = {NULL, NULL};
+	uint32_t old_cap[2] = {0, 0};
+	for (unsigned mi = 0; mi < 2; mi++) {
+		if (v->sid[mi] < 0)
+			continue;
+		struct sg_fp_wstream *ws = &fp->workers[v->owner]->streams[v->sid[mi]];
+		fws[mi] = ws;
+		old_cap[mi] = ws->ctl_cap;
+		if (++ws->ctl_used <= ws->ctl_cap)
+			continue;
+		uint32_t cap = RTE_MIN(RTE_MAX(64u, ws->ctl_cap * 2u), 2u * fp->max_viewers);
+		cap = RTE_MAX(cap, ws->ctl_used);
+		c->fo[mi] = rte_malloc_socket("sg_fanout", (size_t)cap * sizeof(*c->fo[mi]),
+					      RTE_CACHE_LINE_SIZE,
+					      (int)rte_lcore_to_socket_id(fp->workers[v->owner]->lcore_id));
+		if (!c->fo[mi]) {
+			for (int k = (int)mi; k >= 0; k--)
+				if (fws[k]) {
+					fws[k]->ctl_used--;
+					fws[k]->ctl_cap = old_cap[k];
+				}
+			rc = -ENOMEM;
+			goto err;
+		}
+		c->fo_cap[mi] = cap;
+		ws->ctl_cap = cap;
+	}
 	c->type = SG_FP_CMD_KEYS;
 	c->viewer = handle;
-	return cmd_post(fp, v, c);
+	if (g_n_pending >= MAX_PENDING ||
+	    rte_ring_sp_enqueue(fp->workers[v->owner]->cmd_ring, c) != 0) {
+		/* Not sent: the new arrays never reach the worker. The entries stay
+		 * reserved, like the contexts (srtp_mem), until viewer_reclaim(). */
+		for (int k = 1; k >= 0; k--)
+			if (fws[k])
+				fws[k]->ctl_cap = old_cap[k];
+		cmd_free(c);
+		return -EBUSY;
+	}
+	g_pending[g_n_pending++].cmd = c;
+	return 0;
 err:
+	rte_free(c->fo[0]);
+	rte_free(c->fo[1]);
 	rte_free(c);
 	for (unsigned mi = 0; mi < 2; mi++) {
 		rte_free(v->srtp_mem[mi]);
@@ -670,7 +739,7 @@ void sg_fp_tick(struct sg_fp *fp)
 			v->free_token = rte_rcu_qsbr_start(fp->qsbr);
 			g_free[g_n_free++] = c->viewer;
 		}
-		rte_free(c);
+		cmd_free(c);
 	}
 	g_n_pending = keep;
 	/* Reclaim removed viewers once every worker has passed a quiescent state. */

@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * lib/fastpath without an EAL: EAL argument building and frame classification.
+ * lib/fastpath: EAL argument building and frame classification (no EAL), then
+ * the fan-out in-process (EAL --no-huge, net_null port, manual workers):
+ * viewers joining and leaving, their per-stream arrays growing.
  */
 #include <CUnit/Basic.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
+#include <rte_dev.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+
 #include "sg_fastpath.h"
+#include "sg_srtp.h"
 #include "sg_fastpath_fp.h"
 
 static struct sg_fp_conf base_conf(void)
@@ -145,16 +153,245 @@ static void t_classify(void)
 	CU_ASSERT_EQUAL(r, SG_STATS_DROP_BAD_IP);
 }
 
+/* ---- fan-out (EAL) ---------------------------------------------------------- */
+
+#define FO_MAXV 400
+static uint16_t g_seq;
+static uint32_t g_ts;
+
+static struct sg_fp *fo_fp(void)
+{
+	struct sg_fp_conf c;
+	char err[256];
+
+	if (rte_dev_probe("net_null0,no-rx=1") < 0)
+		return NULL;
+	memset(&c, 0, sizeof(c));
+	c.eal.main_lcore = rte_get_main_lcore();
+	c.eal.workers[0] = rte_get_main_lcore();
+	c.eal.n_workers = 1;
+	c.n_ports = 1;
+	strcpy(c.ports[0].name, "t0");
+	strcpy(c.ports[0].device, "net_null0");
+	c.ports[0].ipv4 = 0xc6120001;
+	c.ports[0].prefix_len = 24;
+	c.ports[0].mtu = 1500;
+	c.mbufs = 4095;
+	c.mbuf_cache = 64;
+	c.burst = 32;
+	c.drain_us = 100;
+	c.media_ports[0] = 5004;
+	c.n_media_ports = 1;
+	c.max_viewers = FO_MAXV;
+	c.no_exception_tap = true;
+	c.manual_workers = true;
+	struct sg_fp *fp = sg_fp_create(&c, err, sizeof(err));
+	if (!fp) {
+		fprintf(stderr, "sg_fp_create: %s\n", err);
+		return NULL;
+	}
+	if (sg_fp_start(fp) != 0) {
+		sg_fp_destroy(fp);
+		return NULL;
+	}
+	return fp;
+}
+
+static void fo_idle(struct sg_fp *fp)
+{
+	while (sg_fp_worker_poll(fp, 0) > 0)
+		;
+	sg_fp_worker_flush(fp, 0);
+	sg_fp_tick(fp);
+}
+
+/* One RTP packet: video = H.264 IDR or non-IDR slice, else an audio frame. */
+static void fo_push(struct sg_fp *fp, int sid, bool video, bool key)
+{
+	uint8_t p[112];
+	memset(p, 0x5a, sizeof(p));
+	p[0] = 0x80;
+	p[1] = video ? 96 : 111;
+	p[2] = (uint8_t)(g_seq >> 8);
+	p[3] = (uint8_t)g_seq++;
+	p[4] = (uint8_t)(g_ts >> 24);
+	p[5] = (uint8_t)(g_ts >> 16);
+	p[6] = (uint8_t)(g_ts >> 8);
+	p[7] = (uint8_t)g_ts;
+	g_ts += 3000;
+	p[8] = video ? 0x11 : 0x22;
+	p[12] = key ? 0x65 : 0x41;
+	CU_ASSERT_EQUAL(sg_fp_ingest_push(fp, sid, p, sizeof(p)), 0);
+	fo_idle(fp);
+}
+
+static int fo_add(struct sg_fp *fp, unsigned i, int vsid, int asid)
+{
+	struct sg_fp_viewer_conf vc;
+	uint8_t lm[48], rm[48];
+	int h;
+
+	memset(&vc, 0, sizeof(vc));
+	vc.session_id = i;
+	snprintf(vc.local_ufrag, sizeof(vc.local_ufrag), "%08x", i);
+	snprintf(vc.local_pwd, sizeof(vc.local_pwd), "testpassword%012u", i);
+	snprintf(vc.remote_ufrag, sizeof(vc.remote_ufrag), "r%u", i);
+	vc.sid[0] = vsid;
+	vc.sid[1] = asid;
+	vc.ssrc[0] = 0x1000 + i;
+	vc.ssrc[1] = 0x2000 + i;
+	vc.pt[0] = 102;
+	vc.pt[1] = 111;
+	if ((h = sg_fp_viewer_add(fp, &vc)) < 0)
+		return h;
+	for (unsigned k = 0; k < sizeof(lm); k++)
+		lm[k] = (uint8_t)(k + i), rm[k] = (uint8_t)(k * 3 + i);
+	if (sg_fp_viewer_keys(fp, h, SG_SRTP_AES128_CM_SHA1_80, lm, rm) != 0)
+		return -1;
+	return h;
+}
+
+static uint64_t fo_vpkts(struct sg_fp *fp, int h)
+{
+	struct sg_fp_viewer_info vi;
+	return sg_fp_viewer_info_get(fp, h, &vi) == 0 ? vi.pkts : UINT64_MAX;
+}
+
+static uint64_t fo_spkts(struct sg_fp *fp, int sid, uint32_t *viewers)
+{
+	struct sg_fp_stream_stats st;
+	if (sg_fp_stream_stats_get(fp, sid, &st) != 0)
+		return UINT64_MAX;
+	*viewers = st.viewers;
+	return st.fanout_pkts;
+}
+
+/* Joins and leaves in any order: every viewer still keyed gets every packet of
+ * its streams exactly once (the arrays are swap-removed and grow 64 -> 128 -> 256). */
+static void t_fanout(void)
+{
+	struct sg_fp_stream_conf vsc = {.codec = SG_FP_CODEC_H264, .clock_rate = 90000, .video = true};
+	struct sg_fp_stream_conf asc = {.codec = SG_FP_CODEC_OPUS, .clock_rate = 48000, .video = false};
+	static int h[FO_MAXV];
+	static uint64_t want[FO_MAXV];
+	static bool live[FO_MAXV];
+	uint32_t nv;
+	unsigned n = 0;
+
+	strcpy(vsc.name, "t/video");
+	strcpy(asc.name, "t/audio");
+	struct sg_fp *fp = fo_fp();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	int vsid = sg_fp_stream_add(fp, &vsc), asid = sg_fp_stream_add(fp, &asc);
+	CU_ASSERT_TRUE_FATAL(vsid >= 0 && asid >= 0);
+
+	/* 200 viewers of video + audio, 20 of audio only. */
+	for (; n < 220; n++) {
+		h[n] = fo_add(fp, n, n < 200 ? vsid : -1, asid);
+		CU_ASSERT_TRUE_FATAL(h[n] >= 0);
+		live[n] = true;
+		if (n % 50 == 0)
+			fo_idle(fp);
+	}
+	fo_idle(fp);
+	fo_push(fp, vsid, true, false);   /* not a keyframe: nobody starts on it */
+	fo_push(fp, asid, false, false);  /* audio needs no keyframe */
+	for (unsigned i = 0; i < n; i++)
+		want[i] = 1;
+	fo_push(fp, vsid, true, true);
+	fo_push(fp, vsid, true, false);
+	for (unsigned i = 0; i < 200; i++)
+		want[i] += 2;
+	uint64_t f0v = fo_spkts(fp, vsid, &nv), f0a;
+	CU_ASSERT_EQUAL(nv, 200);
+	f0a = fo_spkts(fp, asid, &nv);
+	CU_ASSERT_EQUAL(nv, 220);
+	for (unsigned i = 0; i < n; i++)
+		CU_ASSERT_EQUAL(fo_vpkts(fp, h[i]), want[i]);
+
+	/* Leave: the first, the last, every third (swap-remove from anywhere). */
+	for (unsigned i = 0; i < n; i++) {
+		if (i == 0 || i == n - 1 || i % 3 == 1) {
+			CU_ASSERT_EQUAL(sg_fp_viewer_del(fp, h[i]), 0);
+			live[i] = false;
+		}
+	}
+	fo_idle(fp);
+	fo_push(fp, vsid, true, false);
+	fo_push(fp, asid, false, false);
+	unsigned lv = 0, la = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (!live[i]) {
+			CU_ASSERT_EQUAL(fo_vpkts(fp, h[i]), UINT64_MAX);
+			continue;
+		}
+		want[i] += 1 + (i < 200);
+		lv += i < 200;
+		la++;
+		CU_ASSERT_EQUAL(fo_vpkts(fp, h[i]), want[i]);
+	}
+	CU_ASSERT_EQUAL(fo_spkts(fp, vsid, &nv) - f0v, lv);
+	CU_ASSERT_EQUAL(nv, lv);
+	CU_ASSERT_EQUAL(fo_spkts(fp, asid, &nv) - f0a, la);
+	CU_ASSERT_EQUAL(nv, la);
+
+	/* Join again into the freed slots (past the first array's capacity too). */
+	fo_idle(fp);
+	unsigned first_new = n;
+	for (; n < FO_MAXV - 20; n++) {
+		h[n] = fo_add(fp, n, vsid, asid);
+		CU_ASSERT_TRUE_FATAL(h[n] >= 0);
+		live[n] = true;
+		want[n] = 0;
+		if (n % 64 == 0)
+			fo_idle(fp);
+	}
+	fo_idle(fp);
+	fo_push(fp, vsid, true, false);   /* the joiners wait for a keyframe */
+	fo_push(fp, vsid, true, true);
+	for (unsigned i = 0; i < n; i++) {
+		if (!live[i])
+			continue;
+		if (i < 200 || i >= first_new)
+			want[i] += 1 + (i < first_new);
+		CU_ASSERT_EQUAL(fo_vpkts(fp, h[i]), want[i]);
+	}
+	fo_spkts(fp, vsid, &nv);
+	CU_ASSERT_EQUAL(nv, lv + (n - first_new));
+
+	/* Everyone leaves; the stream can go. */
+	for (unsigned i = 0; i < n; i++)
+		if (live[i])
+			CU_ASSERT_EQUAL(sg_fp_viewer_del(fp, h[i]), 0);
+	fo_idle(fp);
+	fo_push(fp, vsid, true, true);
+	fo_spkts(fp, vsid, &nv);
+	CU_ASSERT_EQUAL(nv, 0);
+	CU_ASSERT_EQUAL(sg_fp_stream_del(fp, vsid), 0);
+	CU_ASSERT_EQUAL(sg_fp_stream_del(fp, asid), 0);
+	sg_fp_destroy(fp);
+}
+
 int main(void)
 {
+	char *eal[] = {"test_fastpath", "-l", "0", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
+		       "--log-level", "error", NULL};
+	bool have_eal = rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])) - 1, eal) >= 0;
+
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	CU_pSuite s = CU_add_suite("fastpath", NULL, NULL);
 	CU_add_test(s, "EAL arguments from the configuration", t_eal_args);
 	CU_add_test(s, "frame classification", t_classify);
+	if (have_eal)
+		CU_add_test(s, "fan-out: joins, leaves, array growth", t_fanout);
+	else
+		fprintf(stderr, "EAL init failed (%s): fan-out test not run\n", rte_strerror(rte_errno));
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures();
 	CU_cleanup_registry();
-	return fails ? 1 : 0;
+	if (have_eal)
+		rte_eal_cleanup();
+	return fails || !have_eal ? 1 : 0;
 }
