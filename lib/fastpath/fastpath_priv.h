@@ -125,6 +125,7 @@ struct sg_fp_viewer {
 	uint64_t free_token;
 	uint32_t mem_bytes;
 	bool free_pending;
+	uint8_t srtp_profile;        /* of srtp_mem[] (slab to return them to) */
 	uint8_t n_flows;             /* flow table entries added for it (> 2: not all in flows[]) */
 	struct sg_fp_flow_key flows[2];
 } __rte_cache_aligned;
@@ -180,6 +181,22 @@ struct sg_fp_wstream {
 	bool kf_any;                 /* kf_ts is valid */
 };
 
+/* slab.c: fixed-size objects (SRTP contexts) carved from chunks; control thread only. */
+#define SG_FP_SLAB_CHUNK 64
+struct sg_fp_slab {
+	size_t obj_size;             /* multiple of 64; 0 = not set up */
+	int socket;
+	void *free;                  /* free list, linked through each object's first word */
+	void *chunks;                /* chunk list */
+	size_t n_chunks;
+	uint64_t in_use;
+};
+int sg_fp_slab_init(struct sg_fp_slab *s, size_t obj_size, int socket);
+void *sg_fp_slab_get(struct sg_fp_slab *s);   /* zeroed object, or NULL + errno */
+void sg_fp_slab_put(struct sg_fp_slab *s, void *obj);
+size_t sg_fp_slab_bytes(const struct sg_fp_slab *s);
+void sg_fp_slab_fini(struct sg_fp_slab *s);
+
 struct sg_fp;
 
 struct sg_fp_worker {
@@ -201,6 +218,9 @@ struct sg_fp_worker {
 	uint64_t manual_last_drain;     /* sg_fp_worker_poll(): last TX drain (TSC) */
 	struct sg_fp_wport wports[SG_FP_MAX_PORTS];
 	struct sg_fp_wstream streams[SG_FP_MAX_STREAMS];
+	/* control plane only: SRTP contexts of this worker's viewers, one slab per
+	 * context size (AES-CM, GCM), on the worker's NUMA socket */
+	struct sg_fp_slab ctx_slab[2];
 } __rte_cache_aligned;
 
 struct sg_fp_port {
