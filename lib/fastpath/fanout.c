@@ -38,7 +38,36 @@ static inline uint64_t tsc_to_ns(const struct sg_fp *fp, uint64_t tsc)
 	return (uint64_t)((double)tsc * (1e9 / (double)fp->tsc_hz));
 }
 
-/* Ethernet + IPv4 + UDP towards a viewer, in front of a UDP payload of len bytes. */
+/* The per-port constant part of the Ethernet + IPv4 + UDP header towards
+ * viewers (RFC 791 §3.1: IHL 5, DF, TTL 64; RFC 768: checksum 0 for IPv4). */
+void sg_fp_hdr_template(struct sg_fp_wport *wp)
+{
+	uint8_t *p = wp->hdr_tmpl;
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)p;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint32_t s;
+
+	memset(wp->hdr_tmpl, 0, sizeof(wp->hdr_tmpl));
+	eth->src_addr = wp->mac;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = 0x45;
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = wp->ipv4_be;
+	udp->src_port = wp->media_port_be;
+	/* RFC 1071 one's complement sum of the constant 16-bit words (as stored:
+	 * the sum is byte-order independent); total length, ID and destination
+	 * are added per packet, the checksum field counts as 0. */
+	s = (uint32_t)RTE_BE16(0x4500) + RTE_BE16(RTE_IPV4_HDR_DF_FLAG) +
+	    RTE_BE16(64 << 8 | IPPROTO_UDP) + (wp->ipv4_be & 0xffff) + (wp->ipv4_be >> 16);
+	wp->hdr_sum = s;
+}
+
+/* Ethernet + IPv4 + UDP towards a viewer, in front of a UDP payload of len
+ * bytes: the port's template (two overlapping 16/32-byte copies, nothing
+ * written past the 42 bytes) and the per-viewer fields. */
 static inline void put_headers(const struct sg_fp_wport *wp, struct sg_fp_viewer *v, uint8_t *p,
 			       uint16_t len)
 {
@@ -49,30 +78,18 @@ static inline void put_headers(const struct sg_fp_wport *wp, struct sg_fp_viewer
 	uint16_t id = rte_cpu_to_be_16(v->ip_id++);
 	uint32_t s;
 
+	memcpy(p, wp->hdr_tmpl, 32);
+	memcpy(p + SG_FP_HDR_LEN - 16, wp->hdr_tmpl + SG_FP_HDR_LEN - 16, 16);
 	eth->dst_addr = v->remote_mac;
-	eth->src_addr = wp->mac;
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	ip->version_ihl = 0x45;
-	ip->type_of_service = 0;
 	ip->total_length = tot;
 	ip->packet_id = id;
-	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = wp->ipv4_be;
 	ip->dst_addr = v->remote_ip_be;
-	/* RFC 1071 one's complement sum of the header's 16-bit words (as stored:
-	 * the sum is byte-order independent), checksum field taken as 0. */
-	s = (uint32_t)RTE_BE16(0x4500) + tot + id + RTE_BE16(RTE_IPV4_HDR_DF_FLAG) +
-	    RTE_BE16(64 << 8 | IPPROTO_UDP) + (wp->ipv4_be & 0xffff) + (wp->ipv4_be >> 16) +
-	    (v->remote_ip_be & 0xffff) + (v->remote_ip_be >> 16);
+	s = wp->hdr_sum + tot + id + (v->remote_ip_be & 0xffff) + (v->remote_ip_be >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	ip->hdr_checksum = (uint16_t)~s;
-	udp->src_port = wp->media_port_be;
 	udp->dst_port = v->remote_port_be;
 	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(8 + len));
-	udp->dgram_cksum = 0; /* optional for IPv4 (RFC 768) */
 }
 
 /* ------------------------------------------------------------------------
@@ -94,7 +111,7 @@ static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo
 		     const uint8_t *src, uint16_t len)
 {
 	struct sg_fp *fp = w->fp;
-	unsigned n = b->n, i;
+	unsigned n = b->n, i, ok = 0;
 	uint16_t cap;
 
 	if (!n)
@@ -111,14 +128,18 @@ static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo
 	for (i = 0; i < n; i++)
 		b->dst[i] = rte_pktmbuf_mtod(b->out[i], uint8_t *) + SG_FP_HDR_LEN;
 	sg_srtp_protect_burst(w->srtp, src, len, b->ctx, b->dst, cap, b->olen, b->rc, n);
-	uint64_t sent = 0, sent_bytes = 0;
+	/* Headers and per-viewer counters; the batch's per-port counters are
+	 * added once below, before the packets reach the TX buffer (whose flush
+	 * may count TX drops against them). */
+	uint64_t sent_bytes = 0;
+	unsigned port0 = b->v[0]->port_idx, psets = 0;
+	bool one_port = true;
 	for (i = 0; i < n; i++) {
 		struct sg_fp_viewer *v = b->v[i];
-		struct sg_fp_wport *wp = &w->wports[v->port_idx];
-		struct sg_stats_port *st = wstats(w, v->port_idx);
 		struct rte_mbuf *o = b->out[i];
+		uint16_t olen = b->olen[i];
 
-		if (b->pset[i]) {
+		if (SG_UNLIKELY(b->pset[i])) {
 			/* The inserted packet took one sequence number: shift the rest (RFC 3550 §5.1). */
 			uint16_t sd;
 			uint32_t td;
@@ -127,25 +148,45 @@ static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo
 		}
 		if (SG_UNLIKELY(b->rc[i] != 0)) {
 			v->drops++;
-			st->drop[SG_STATS_DROP_SRTP_FAIL]++;
+			wstats(w, v->port_idx)->drop[SG_STATS_DROP_SRTP_FAIL]++;
 			rte_pktmbuf_free(o);
 			continue;
 		}
-		o->data_len = (uint16_t)(SG_FP_HDR_LEN + b->olen[i]);
+		o->data_len = (uint16_t)(SG_FP_HDR_LEN + olen);
 		o->pkt_len = o->data_len;
-		put_headers(wp, v, rte_pktmbuf_mtod(o, uint8_t *), b->olen[i]);
+		put_headers(&w->wports[v->port_idx], v, rte_pktmbuf_mtod(o, uint8_t *), olen);
 		v->pkts++;
-		v->bytes += b->olen[i];
-		sent++;
-		sent_bytes += b->olen[i];
-		if (b->pset[i])
-			st->c[SG_STATS_PSET_SENT]++;
-		/* Per-port counters of the batch first: the TX flush below may run. */
-		st->c[SG_STATS_FANOUT_PKTS]++;
-		st->c[SG_STATS_FANOUT_BYTES] += b->olen[i];
-		sg_fp_txbuf_add(&wp->tx_nic, o, st, SG_STATS_DROP_TX_FULL);
+		v->bytes += olen;
+		sent_bytes += olen;
+		psets += b->pset[i];
+		one_port &= v->port_idx == port0;
+		b->out[ok] = o;
+		b->pset[ok] = b->pset[i];
+		b->v[ok++] = v;
 	}
-	ws->fanout_pkts += sent;
+	if (SG_LIKELY(one_port)) {
+		struct sg_stats_port *st = wstats(w, port0);
+		struct sg_fp_txbuf *tb = &w->wports[port0].tx_nic;
+		st->c[SG_STATS_FANOUT_PKTS] += ok;
+		st->c[SG_STATS_FANOUT_BYTES] += sent_bytes;
+		st->c[SG_STATS_PSET_SENT] += psets;
+		for (i = 0; i < ok; i++)
+			sg_fp_txbuf_add(tb, b->out[i], st, SG_STATS_DROP_TX_FULL);
+	} else {
+		for (i = 0; i < ok; i++) {
+			struct sg_fp_viewer *v = b->v[i];
+			struct sg_stats_port *st = wstats(w, v->port_idx);
+			st->c[SG_STATS_FANOUT_PKTS]++;
+			st->c[SG_STATS_FANOUT_BYTES] += rte_pktmbuf_data_len(b->out[i]) - SG_FP_HDR_LEN;
+			st->c[SG_STATS_PSET_SENT] += b->pset[i];
+		}
+		for (i = 0; i < ok; i++) {
+			struct sg_fp_viewer *v = b->v[i];
+			sg_fp_txbuf_add(&w->wports[v->port_idx].tx_nic, b->out[i], wstats(w, v->port_idx),
+					SG_STATS_DROP_TX_FULL);
+		}
+	}
+	ws->fanout_pkts += ok;
 	ws->fanout_bytes += sent_bytes;
 }
 

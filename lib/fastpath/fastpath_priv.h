@@ -4,6 +4,8 @@
 #ifndef SG_FASTPATH_PRIV_H
 #define SG_FASTPATH_PRIV_H
 
+#include <stdalign.h>
+
 #include <rte_common.h>
 #include <rte_ethdev.h>
 #include <rte_hash.h>
@@ -65,6 +67,11 @@ struct sg_fp_wport {
 	struct rte_ether_addr mac;
 	uint32_t ipv4_be;
 	uint16_t media_port_be;
+	/* Ethernet/IPv4/UDP header towards viewers with this port's fields filled
+	 * in (sg_fp_hdr_template()), and the one's complement sum of its constant
+	 * IPv4 words: a packet's header is one copy plus the per-viewer fields. */
+	alignas(16) uint8_t hdr_tmpl[48];
+	uint32_t hdr_sum;
 	struct sg_fp_txbuf tx_nic;  /**< to the NIC: kernel replies, media */
 	struct sg_fp_txbuf tx_tap;  /**< to the kernel: exception frames */
 };
@@ -284,14 +291,23 @@ int sg_fp_worker_main(void *arg);
 unsigned sg_fp_worker_iter(struct sg_fp_worker *w, uint64_t *last_drain);
 void sg_fp_worker_drain(struct sg_fp_worker *w);
 void sg_fp_txbuf_init(struct sg_fp_txbuf *tb, uint16_t port_id, uint16_t queue, uint16_t flush_at);
-void sg_fp_txbuf_add(struct sg_fp_txbuf *tb, struct rte_mbuf *m, struct sg_stats_port *st,
-		     unsigned drop_reason);
+void sg_fp_txbuf_flush(struct sg_fp_txbuf *tb, struct sg_stats_port *st, unsigned drop_reason);
+
+/* Queue m; send the buffer when it holds flush_at packets (drops counted by drop_reason). */
+static inline void sg_fp_txbuf_add(struct sg_fp_txbuf *tb, struct rte_mbuf *m,
+				   struct sg_stats_port *st, unsigned drop_reason)
+{
+	tb->pkts[tb->len++] = m;
+	if (tb->len >= tb->flush_at)
+		sg_fp_txbuf_flush(tb, st, drop_reason);
+}
 
 /* media.c (control side) */
 int sg_fp_media_init(struct sg_fp *fp, char *err, size_t errlen);
 void sg_fp_media_fini(struct sg_fp *fp);
 
 /* fanout.c (worker side) */
+void sg_fp_hdr_template(struct sg_fp_wport *wp);
 void sg_fp_media_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct rte_mbuf *m);
 void sg_fp_ingest_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct rte_mbuf *m, int sid);
 unsigned sg_fp_worker_rings(struct sg_fp_worker *w);
