@@ -73,8 +73,9 @@ int sg_fp_media_init(struct sg_fp *fp, char *err, size_t errlen)
 	for (unsigned h = 0; h < 2; h++) {
 		struct rte_hash_parameters hp = {
 			.name = h ? "sg_flows" : "sg_ufrags",
-			/* One ufrag per viewer; one flow per viewer (two while it moves). */
-			.entries = RTE_MAX(1024u, fp->max_viewers + fp->max_viewers / (h ? 2 : 4)),
+			/* One ufrag and one flow per viewer (two while it moves: room for a
+			 * quarter of the viewers moving at once; beyond, set_remote fails: -ENOMEM). */
+			.entries = RTE_MAX(1024u, fp->max_viewers + fp->max_viewers / 4),
 			.key_len = 8,
 			.hash_func = rte_jhash,
 			.socket_id = sock,
