@@ -105,7 +105,6 @@ struct sg_fp_viewer {
 	uint16_t ip_id;
 	uint8_t port_idx;
 	volatile uint8_t state;      /* enum sg_fp_vstate */
-	bool waiting_kf[2];
 	/* --- line 1 --- */
 	uint64_t bytes;              /* SRTP bytes sent */
 	struct rte_ether_addr remote_mac;
@@ -155,11 +154,24 @@ struct sg_fp_cmd {
 	struct rte_ether_addr mac;
 };
 
-/* One viewer of a stream in a worker's fan-out array: the slot and the
- * SRTP context of its media of that stream (fixed once keyed). */
+/*
+ * One viewer of a stream in a worker's fan-out array: everything the
+ * per-packet fan-out reads besides the SRTP context, so that delivering a
+ * packet touches this entry (the array is walked in order: hardware
+ * prefetch) and the context, not the viewer slot (hot/cold split). Owned by
+ * the worker: KEYS fills it from the slot, REMOTE and ICE re-selection update
+ * the address (fo_sync_remote()), the first keyframe clears waiting_kf.
+ */
 struct sg_fp_fo_ent {
-	struct sg_fp_viewer *v;
 	struct sg_srtp_ctx *ctx;
+	struct sg_fp_viewer *v;      /* cold paths: drops, unlink */
+	uint32_t ip_be;              /* remote address, port, MAC */
+	uint16_t port_be;
+	struct rte_ether_addr mac;
+	uint8_t port_idx;
+	bool waiting_kf;             /* a joiner: starts at a keyframe or its parameter sets */
+	uint8_t mi;                  /* which media of v this is */
+	uint8_t pad;
 };
 
 /*
