@@ -44,15 +44,15 @@ unsigned sg_srtp_profile_rtcp_overhead(enum sg_srtp_profile p)
 	return 4 + (p >= SG_SRTP_AEAD_AES_128_GCM ? SG_SRTP_GCM_TAG : SG_SRTP_CM_RTCP_TAG);
 }
 
-/* SRTP (RTP) key block: expanded keys, 240 bytes for AES-CM, 1 KiB for GCM. */
+/* SRTP (RTP) key block: expanded keys, 240 bytes for AES-CM, 1008 for GCM. */
 static size_t rtp_keys_size(enum sg_srtp_profile p)
 {
 	return p >= SG_SRTP_AEAD_AES_128_GCM ? sizeof(struct sg_srtp_gcm_keys)
 					     : sizeof(struct sg_srtp_cm_keys);
 }
 
-/* 128-byte header + SRTP key block + SRTCP tail (raw key), rounded to 64:
- * 448 bytes for AES-CM, 1280 for GCM. */
+/* 128-byte header + SRTP key block + SRTCP tail (replay windows, raw key),
+ * rounded to 64: 448 bytes for AES-CM, 1216 for GCM-128, 1280 for GCM-256. */
 size_t sg_srtp_ctx_size(enum sg_srtp_profile p)
 {
 	if ((unsigned)p >= SG_SRTP_PROFILE__MAX)
