@@ -44,18 +44,22 @@ unsigned sg_srtp_profile_rtcp_overhead(enum sg_srtp_profile p)
 	return 4 + (p >= SG_SRTP_AEAD_AES_128_GCM ? SG_SRTP_GCM_TAG : SG_SRTP_CM_RTCP_TAG);
 }
 
-static size_t keys_size(enum sg_srtp_profile p)
+/* SRTP (RTP) key block: expanded keys, 240 bytes for AES-CM, 1008 for GCM. */
+static size_t rtp_keys_size(enum sg_srtp_profile p)
 {
-	size_t k = p >= SG_SRTP_AEAD_AES_128_GCM ? sizeof(struct sg_srtp_gcm_keys)
-						  : sizeof(struct sg_srtp_cm_keys);
-	return (k + 63) & ~(size_t)63;
+	return p >= SG_SRTP_AEAD_AES_128_GCM ? sizeof(struct sg_srtp_gcm_keys)
+					     : sizeof(struct sg_srtp_cm_keys);
 }
 
+/* 128-byte header + SRTP key block + SRTCP tail (replay windows, raw key),
+ * rounded to 64: 448 bytes for AES-CM, 1216 for GCM-128, 1280 for GCM-256. */
 size_t sg_srtp_ctx_size(enum sg_srtp_profile p)
 {
 	if ((unsigned)p >= SG_SRTP_PROFILE__MAX)
 		return 0;
-	return sizeof(struct sg_srtp_ctx) + 2 * keys_size(p);
+	size_t n = sizeof(struct sg_srtp_ctx) + rtp_keys_size(p) +
+		   sizeof(struct sg_srtp_rtcp_tail) + sg_srtp_profile_key_len(p);
+	return (n + 63) & ~(size_t)63;
 }
 
 /*
@@ -107,7 +111,7 @@ int srtp_kdf(IMB_MGR *m, const uint8_t *mkey, unsigned key_len, const uint8_t *m
 }
 
 /* HMAC-SHA1 inner/outer precomputed states (RFC 2104) for a 20-byte key. */
-static void hmac_sha1_pre(IMB_MGR *m, const uint8_t key[20], uint8_t ipad[32], uint8_t opad[32])
+void srtp_hmac_sha1_pre(IMB_MGR *m, const uint8_t key[20], uint8_t ipad[32], uint8_t opad[32])
 {
 	alignas(16) uint8_t blk[64];
 	memset(blk, 0x36, sizeof(blk));
@@ -118,42 +122,30 @@ static void hmac_sha1_pre(IMB_MGR *m, const uint8_t key[20], uint8_t ipad[32], u
 	for (int i = 0; i < SG_SRTP_HMAC_KEY; i++)
 		blk[i] ^= key[i];
 	IMB_SHA1_ONE_BLOCK(m, blk, opad);
-	sg_secure_zero(blk, sizeof(blk));
+	srtp_wipe(blk, sizeof(blk));
 }
 
-/* Derive one stream kind's session keys; labels base+0 (enc), +1 (auth), +2 (salt). */
+/* Derive one stream kind's session keys (RFC 3711 §4.3.1, kdr = 0; RFC 7714
+ * §11 for GCM) and install them; labels base+0 (enc), +1 (auth), +2 (salt). */
 static int derive(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, const uint8_t *master,
-		  uint8_t base, void *keys, uint8_t *salt_out)
+		  uint8_t base)
 {
 	unsigned kl = c->key_len, sl = sg_srtp_profile_salt_len(c->profile);
-	uint8_t enc[32], auth[SG_SRTP_HMAC_KEY];
-	alignas(16) uint8_t tmp[16 * 15];
+	uint8_t enc[32], auth[SG_SRTP_HMAC_KEY], salt[SG_SRTP_CM_SALT];
 	int rc;
 
 	IMB_MGR *m = e->mgr[c->cls];
 	rc = srtp_kdf(m, master, kl, master + kl, sl, base, enc, kl);
 	if (!rc)
-		rc = srtp_kdf(m, master, kl, master + kl, sl, base + 2, salt_out, sl);
-	if (rc)
-		goto out;
-	if (c->cls == SG_SRTP_CLASS_CM) {
-		struct sg_srtp_cm_keys *k = keys;
+		rc = srtp_kdf(m, master, kl, master + kl, sl, base + 2, salt, sl);
+	if (!rc && c->cls == SG_SRTP_CLASS_CM)
 		rc = srtp_kdf(m, master, kl, master + kl, sl, base + 1, auth, sizeof(auth));
-		if (rc)
-			goto out;
-		IMB_AES_KEYEXP_128(m, enc, k->enc, tmp);
-		hmac_sha1_pre(m, auth, k->ipad, k->opad);
-	} else {
-		struct sg_srtp_gcm_keys *k = keys;
-		if (kl == 16)
-			IMB_AES128_GCM_PRE(m, enc, &k->k);
-		else
-			IMB_AES256_GCM_PRE(m, enc, &k->k);
-	}
-out:
-	sg_secure_zero(enc, sizeof(enc));
-	sg_secure_zero(auth, sizeof(auth));
-	sg_secure_zero(tmp, sizeof(tmp));
+	if (!rc)
+		rc = srtp_ctx_set_session_keys(e, c, base != 0x00, enc,
+					       c->cls == SG_SRTP_CLASS_CM ? auth : NULL, salt);
+	srtp_wipe(enc, sizeof(enc));
+	srtp_wipe(auth, sizeof(auth));
+	srtp_wipe(salt, sizeof(salt));
 	return rc;
 }
 
@@ -186,13 +178,13 @@ int sg_srtp_ctx_init(struct sg_srtp_engine *e, void *mem, size_t mem_len,
 	c->arch = e->arch[c->cls];
 	c->rtp_tag = (uint8_t)sg_srtp_profile_rtp_overhead(p);
 	c->key_len = (uint8_t)sg_srtp_profile_key_len(p);
-	c->keys_off = (uint16_t)keys_size(p);
+	c->keys_off = (uint16_t)rtp_keys_size(p);
 	c->size = (uint32_t)need;
 	set_rtp(c, params);
 	/* RFC 3711 §4.3.2 labels: 0x00-0x02 SRTP, 0x03-0x05 SRTCP. */
-	rc = derive(e, c, rtp_master, 0x00, srtp_rtp_keys(c), c->rtp_salt);
+	rc = derive(e, c, rtp_master, 0x00);
 	if (!rc)
-		rc = derive(e, c, rtcp_master, 0x03, srtp_rtcp_keys(c), c->rtcp_salt);
+		rc = derive(e, c, rtcp_master, 0x03);
 	if (rc) {
 		sg_secure_zero(c, need);
 		return rc;
@@ -291,21 +283,61 @@ int srtp_ctx_set_session_keys(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, i
 			      const uint8_t *enc, const uint8_t *auth, const uint8_t *salt)
 {
 	alignas(16) uint8_t tmp[16 * 15];
-	void *keys = rtcp ? srtp_rtcp_keys(c) : srtp_rtp_keys(c);
 	IMB_MGR *m = e->mgr[c->cls];
 
+	if (c->cls == SG_SRTP_CLASS_CM && !auth)
+		return -EINVAL;
 	memcpy(rtcp ? c->rtcp_salt : c->rtp_salt, salt, sg_srtp_profile_salt_len(c->profile));
+	if (rtcp) {
+		/* SRTCP set: raw k_e (and k_a), expanded per packet. */
+		memcpy(srtp_rtcp_tail(c)->enc, enc, c->key_len);
+		if (c->cls == SG_SRTP_CLASS_CM)
+			memcpy(c->rtcp_auth, auth, SG_SRTP_HMAC_KEY);
+		return 0;
+	}
 	if (c->cls == SG_SRTP_CLASS_CM) {
-		struct sg_srtp_cm_keys *k = keys;
-		if (!auth)
-			return -EINVAL;
+		struct sg_srtp_cm_keys *k = srtp_rtp_keys(c);
 		IMB_AES_KEYEXP_128(m, enc, k->enc, tmp);
-		hmac_sha1_pre(m, auth, k->ipad, k->opad);
-		sg_secure_zero(tmp, sizeof(tmp));
+		srtp_hmac_sha1_pre(m, auth, k->ipad, k->opad);
+		srtp_wipe(tmp, sizeof(tmp));
 	} else if (c->key_len == 16) {
-		IMB_AES128_GCM_PRE(m, enc, &((struct sg_srtp_gcm_keys *)keys)->k);
+		IMB_AES128_GCM_PRE(m, enc, &((struct sg_srtp_gcm_keys *)srtp_rtp_keys(c))->k);
 	} else {
-		IMB_AES256_GCM_PRE(m, enc, &((struct sg_srtp_gcm_keys *)keys)->k);
+		IMB_AES256_GCM_PRE(m, enc, &((struct sg_srtp_gcm_keys *)srtp_rtp_keys(c))->k);
 	}
 	return 0;
+}
+
+/*
+ * SRTCP keys on demand: a fan-out context sends SRTP at up to millions of
+ * packets/s but receives SRTCP (RR, NACK, PLI) at 1-10 packets/s, so only the
+ * SRTP keys are kept expanded. For SRTCP the raw session keys (RFC 3711 §4.3;
+ * RFC 7714 §11 for GCM) are expanded into the engine (one per thread) and
+ * wiped after the packet: AES-128 round keys + HMAC-SHA1 ipad/opad states
+ * (two SHA1 blocks), or the AES-GCM key + GHASH tables for the engine's arch.
+ */
+const void *srtp_rtcp_keys_expand(struct sg_srtp_engine *e, struct sg_srtp_ctx *c)
+{
+	IMB_MGR *m = e->mgr[c->cls];
+	const uint8_t *enc = srtp_rtcp_tail(c)->enc;
+
+	if (c->cls == SG_SRTP_CLASS_CM) {
+		struct sg_srtp_cm_keys *k = &e->rtcp_keys.cm.k;
+		IMB_AES_KEYEXP_128(m, enc, k->enc, e->rtcp_keys.cm.dk);
+		srtp_hmac_sha1_pre(m, c->rtcp_auth, k->ipad, k->opad);
+		return k;
+	}
+	if (c->key_len == 16)
+		IMB_AES128_GCM_PRE(m, enc, &e->rtcp_keys.gcm.k);
+	else
+		IMB_AES256_GCM_PRE(m, enc, &e->rtcp_keys.gcm.k);
+	return &e->rtcp_keys.gcm;
+}
+
+void srtp_rtcp_keys_wipe(struct sg_srtp_engine *e, const struct sg_srtp_ctx *c)
+{
+	if (c->cls == SG_SRTP_CLASS_CM)
+		srtp_wipe(&e->rtcp_keys.cm, sizeof(e->rtcp_keys.cm));
+	else
+		srtp_wipe(&e->rtcp_keys.gcm, sizeof(e->rtcp_keys.gcm));
 }

@@ -6,6 +6,7 @@
 
 #include <stdalign.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <intel-ipsec-mb.h>
@@ -38,11 +39,34 @@ struct sg_srtp_cm_keys {
 
 /* GCM session key tables of one stream kind, for the engine's GCM arch. */
 struct sg_srtp_gcm_keys {
-	struct gcm_key_data k; /* 64-byte aligned on Linux */
+	struct gcm_key_data k; /* 1008 bytes; placed at 64-byte boundaries */
 };
 
-/* Per-peer context. The first cache line holds everything protect touches
- * besides the keys; keys follow at a 64-byte boundary: [rtp keys][rtcp keys]. */
+/*
+ * SRTCP state that follows the SRTP key block (cold: 1-10 packets/s per peer).
+ * The SRTCP session encryption key is kept raw (RFC 3711 §4.3: k_e of label
+ * 0x03, 16 or 32 bytes) and expanded into the engine scratch per packet.
+ */
+struct sg_srtp_rtcp_tail {
+	/* SRTCP replay windows, one per sending SSRC (libsrtp2 and browsers
+	 * keep one SRTCP index per SSRC, e.g. audio + video under BUNDLE). */
+	struct {
+		uint32_t ssrc;
+		uint32_t top;
+		uint64_t mask;
+	} rx[SG_SRTP_RTCP_SSRCS];
+	uint8_t enc[];        /* key_len bytes: raw SRTCP encryption key */
+};
+
+/*
+ * Per-peer context:
+ *   [line 0: protect state][line 1: salts, SRTCP auth key, magic]
+ *   [SRTP key block, 64-byte aligned, keys_off bytes][SRTCP tail][pad to 64]
+ * The first cache line holds everything protect touches besides the salt,
+ * the magic (line 1) and the keys. Only the SRTP (RTP) keys are stored
+ * expanded (AES round keys + HMAC-SHA1 ipad/opad states, or the GCM key
+ * tables); the SRTCP keys are stored raw, see struct sg_srtp_rtcp_tail.
+ */
 struct sg_srtp_ctx {
 	alignas(64)
 	uint8_t profile;
@@ -51,12 +75,12 @@ struct sg_srtp_ctx {
 	uint8_t rtp_tag;      /* SRTP tag length */
 	uint8_t pt;           /* SG_SRTP_PT_KEEP or 0..127 */
 	uint8_t rtp_init;     /* rtp_top valid */
-	uint8_t rtcp_rx_n;    /* SRTCP senders tracked in rtcp_rx[] */
+	uint8_t rtcp_rx_n;    /* SRTCP senders tracked in the tail's rx[] */
 	uint8_t key_len;      /* AES key length (16/32) */
 	uint32_t ssrc;
 	uint32_t ts_delta;
 	uint16_t seq_delta;
-	uint16_t keys_off;    /* size of one key block */
+	uint16_t keys_off;    /* size of the SRTP key block (offset of the SRTCP tail) */
 	uint32_t roc0;        /* initial ROC */
 	uint32_t rtcp_tx_index;
 	uint64_t rtp_top;     /* highest RTP index (ROC << 16 | seq) */
@@ -66,21 +90,24 @@ struct sg_srtp_ctx {
 	 * 8-byte loads (no partial-store forwarding stalls). */
 	alignas(16) uint8_t rtp_salt[16];
 	alignas(16) uint8_t rtcp_salt[16];
-	/* SRTCP replay windows, one per sending SSRC (libsrtp2 and browsers
-	 * keep one SRTCP index per SSRC, e.g. audio + video under BUNDLE). */
-	struct {
-		uint32_t ssrc;
-		uint32_t top;
-		uint64_t mask;
-	} rtcp_rx[SG_SRTP_RTCP_SSRCS];
-	uint64_t rtcp_count;  /* SRTCP packets received with the SRTCP key */
+	uint8_t rtcp_auth[SG_SRTP_HMAC_KEY]; /* raw SRTCP HMAC-SHA1 key (AES-CM only) */
+	uint32_t rtcp_count;  /* SRTCP packets received with the SRTCP key (< 2^31) */
 	uint32_t magic;
 	uint32_t size;
 	alignas(64) uint8_t keys[];
 };
 
+/* Layout guards: the protect state line is unchanged by the SRTCP tail. */
+_Static_assert(offsetof(struct sg_srtp_ctx, rtp_count) == 48, "protect state in line 0");
+_Static_assert(offsetof(struct sg_srtp_ctx, rtp_salt) == 64, "rtp_salt opens line 1");
+_Static_assert(offsetof(struct sg_srtp_ctx, keys) == 128, "SRTP keys at a 64-byte boundary");
+_Static_assert(sizeof(struct sg_srtp_cm_keys) % 16 == 0, "SRTCP tail 16-byte aligned");
+
 static inline void *srtp_rtp_keys(struct sg_srtp_ctx *c) { return c->keys; }
-static inline void *srtp_rtcp_keys(struct sg_srtp_ctx *c) { return c->keys + c->keys_off; }
+static inline struct sg_srtp_rtcp_tail *srtp_rtcp_tail(struct sg_srtp_ctx *c)
+{
+	return (struct sg_srtp_rtcp_tail *)(void *)(c->keys + c->keys_off);
+}
 
 /* Per-job bookkeeping for a burst; lives until the job is returned. */
 struct sg_srtp_pend {
@@ -105,6 +132,15 @@ struct sg_srtp_engine {
 	uint64_t stats[SG_SRTP_STAT__MAX];
 	alignas(64) struct gcm_context_data gcm_ctx; /* scratch of the direct GCM calls */
 	alignas(64) struct sg_srtp_pend pend[SG_SRTP_PEND_RING];
+	/* SRTCP keys of the context being processed, expanded per packet from
+	 * the raw keys and wiped after the packet (srtp_rtcp_keys_expand). */
+	alignas(64) union {
+		struct {
+			struct sg_srtp_cm_keys k;
+			alignas(16) uint8_t dk[16 * 11]; /* decryption round keys (unused) */
+		} cm;
+		struct sg_srtp_gcm_keys gcm;
+	} rtcp_keys;
 };
 
 /* ---- byte helpers ---- */
@@ -250,11 +286,22 @@ IMB_JOB *srtp_job_sync(IMB_MGR *m, IMB_JOB *job);
 int srtp_kdf(IMB_MGR *m, const uint8_t *mkey, unsigned key_len, const uint8_t *msalt,
 	     unsigned salt_len, uint8_t label, uint8_t *out, unsigned out_len);
 
+/* Zero secrets; explicit_bzero is not elided and runs at memset speed. */
+static inline void srtp_wipe(void *p, size_t n) { explicit_bzero(p, n); }
 
+/* HMAC-SHA1 inner/outer precomputed states (RFC 2104) for a 20-byte key. */
+void srtp_hmac_sha1_pre(IMB_MGR *m, const uint8_t key[20], uint8_t ipad[32], uint8_t opad[32]);
 
-/* Install session keys directly (known-answer tests): rtcp selects the
- * SRTCP set; auth is the 20-byte HMAC key (AES-CM only), salt the session
- * salt. Returns 0 or -EINVAL. */
+/* Expand the raw SRTCP session keys of c into e->rtcp_keys for the class's
+ * arch; returns the struct sg_srtp_cm_keys / sg_srtp_gcm_keys to use. Pair
+ * with srtp_rtcp_keys_wipe() once the job has completed. */
+const void *srtp_rtcp_keys_expand(struct sg_srtp_engine *e, struct sg_srtp_ctx *c);
+void srtp_rtcp_keys_wipe(struct sg_srtp_engine *e, const struct sg_srtp_ctx *c);
+
+/* Install session keys directly (known-answer tests; also used by
+ * sg_srtp_ctx_init after the KDF): rtcp selects the SRTCP set, stored raw;
+ * the SRTP set is expanded. auth is the 20-byte HMAC key (AES-CM only), salt
+ * the session salt. Returns 0 or -EINVAL. */
 int srtp_ctx_set_session_keys(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, int rtcp,
 			      const uint8_t *enc, const uint8_t *auth, const uint8_t *salt);
 #endif /* SG_SRTP_PRIV_H */

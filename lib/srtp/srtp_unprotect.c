@@ -153,12 +153,13 @@ int sg_srtcp_protect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t *p
 	unsigned clen = L - SG_SRTP_RTCP_HDR;
 
 	IMB_MGR *m = e->mgr[c->cls];
+	const void *keys = srtp_rtcp_keys_expand(e, c); /* wiped below */
 	IMB_JOB *j = job_begin(m, c, pkt, SG_SRTP_RTCP_HDR, clen, 1);
 	if (c->cls == SG_SRTP_CLASS_CM) {
 		/* §3.4: M = header || encrypted part || E||index; tag follows. */
 		srtp_cm_iv(iv, c->rtcp_salt, ssrc, index);
 		be32_put(pkt + L, eidx);
-		job_cm(j, srtp_rtcp_keys(c), iv, L + 4, tag);
+		job_cm(j, keys, iv, L + 4, tag);
 		rc = run(m, j);
 		memcpy(pkt + L + 4, tag, SG_SRTP_CM_RTCP_TAG);
 	} else {
@@ -166,10 +167,11 @@ int sg_srtcp_protect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t *p
 		srtcp_gcm_iv(iv, c->rtcp_salt, ssrc, index);
 		memcpy(aad, pkt, SG_SRTP_RTCP_HDR);
 		be32_put(aad + 8, eidx);
-		job_gcm(j, srtp_rtcp_keys(c), iv, aad, sizeof(aad), pkt + L);
+		job_gcm(j, keys, iv, aad, sizeof(aad), pkt + L);
 		rc = run(m, j);
 		be32_put(pkt + L + SG_SRTP_GCM_TAG, eidx);
 	}
+	srtp_rtcp_keys_wipe(e, c);
 	if (rc)
 		return srtp_count_err(e, rc);
 	c->rtcp_tx_index++;
@@ -207,30 +209,33 @@ int sg_srtcp_unprotect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t 
 	if (c->rtcp_count >= SG_SRTP_MAX_RTCP_PKTS)
 		return srtp_count_err(e, SG_SRTP_E_EXPIRED);
 	/* §3.3.2 replay window per sending SSRC; a context follows up to
-	 * SG_SRTP_RTCP_SSRCS senders, packets of further SSRCs are refused. */
+	 * SG_SRTP_RTCP_SSRCS senders, packets of further SSRCs are refused.
+	 * Checked before the keys are expanded: replays cost no key setup. */
+	struct sg_srtp_rtcp_tail *t = srtp_rtcp_tail(c);
 	unsigned slot = 0;
-	while (slot < c->rtcp_rx_n && c->rtcp_rx[slot].ssrc != ssrc)
+	while (slot < c->rtcp_rx_n && t->rx[slot].ssrc != ssrc)
 		slot++;
 	if (slot == SG_SRTP_RTCP_SSRCS)
 		return srtp_count_err(e, SG_SRTP_E_REPLAY);
 	if (slot < c->rtcp_rx_n) {
-		rc = srtp_replay_check(true, c->rtcp_rx[slot].top, c->rtcp_rx[slot].mask, index);
+		rc = srtp_replay_check(true, t->rx[slot].top, t->rx[slot].mask, index);
 		if (rc)
 			return srtp_count_err(e, rc);
 	}
 
 	IMB_MGR *m = e->mgr[c->cls];
+	const void *keys = srtp_rtcp_keys_expand(e, c); /* wiped below */
 	IMB_JOB *j = job_begin(m, c, pkt, SG_SRTP_RTCP_HDR, clen, 0);
 	memcpy(saved, tp, tl);
 	if (c->cls == SG_SRTP_CLASS_CM) {
 		srtp_cm_iv(iv, c->rtcp_salt, ssrc, index);
-		job_cm(j, srtp_rtcp_keys(c), iv, rtcp_len + 4, tag);
+		job_cm(j, keys, iv, rtcp_len + 4, tag);
 		rc = run(m, j);
 	} else if (encrypted) {
 		srtcp_gcm_iv(iv, c->rtcp_salt, ssrc, index);
 		memcpy(aad, pkt, SG_SRTP_RTCP_HDR);
 		be32_put(aad + 8, eidx);
-		job_gcm(j, srtp_rtcp_keys(c), iv, aad, sizeof(aad), tag);
+		job_gcm(j, keys, iv, aad, sizeof(aad), tag);
 		rc = run(m, j);
 	} else {
 		/* RFC 7714 §9.3: E = 0, AAD = whole RTCP packet || E||index,
@@ -240,23 +245,24 @@ int sg_srtcp_unprotect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t 
 		srtcp_gcm_iv(iv, c->rtcp_salt, ssrc, index);
 		j->dst = pkt + rtcp_len;
 		j->cipher_start_src_offset_in_bytes = rtcp_len;
-		job_gcm(j, srtp_rtcp_keys(c), iv, pkt, rtcp_len + 4, tag);
+		job_gcm(j, keys, iv, pkt, rtcp_len + 4, tag);
 		rc = run(m, j);
 		memcpy(tp, saved, tl + 4);
 	}
+	srtp_rtcp_keys_wipe(e, c);
 	if (rc)
 		return srtp_count_err(e, rc);
 	if (srtp_ct_cmp(tag, saved, tl))
 		return srtp_count_err(e, SG_SRTP_E_AUTH);
 	if (slot == c->rtcp_rx_n) {
 		c->rtcp_rx_n++;
-		c->rtcp_rx[slot].ssrc = ssrc;
-		c->rtcp_rx[slot].top = index;
-		c->rtcp_rx[slot].mask = 1;
+		t->rx[slot].ssrc = ssrc;
+		t->rx[slot].top = index;
+		t->rx[slot].mask = 1;
 	} else {
-		uint64_t top = c->rtcp_rx[slot].top;
-		srtp_replay_add(&top, &c->rtcp_rx[slot].mask, index);
-		c->rtcp_rx[slot].top = (uint32_t)top;
+		uint64_t top = t->rx[slot].top;
+		srtp_replay_add(&top, &t->rx[slot].mask, index);
+		t->rx[slot].top = (uint32_t)top;
 	}
 	c->rtcp_count++;
 	*len = (uint16_t)rtcp_len;

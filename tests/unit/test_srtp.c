@@ -500,6 +500,114 @@ static void t_interop_each_arch(void)
 	}
 }
 
+/* The SRTCP keys expanded per packet in the engine must be wiped after use. */
+static int rtcp_scratch_zero(const struct sg_srtp_engine *e)
+{
+	const uint8_t *b = (const uint8_t *)&e->rtcp_keys;
+	uint8_t d = 0;
+	for (size_t i = 0; i < sizeof(e->rtcp_keys); i++)
+		d |= b[i];
+	return d == 0;
+}
+
+/* One engine, one context per profile, long-lived: rounds of burst-protected
+ * RTP (checked by libsrtp2, across a ROC wrap), then SRTCP both ways with
+ * libsrtp2. The SRTCP keys are expanded per packet from the raw keys kept in
+ * the context; CM and GCM contexts alternate on the engine's scratch. */
+static void t_srtcp_after_rtp(void)
+{
+	enum { NP = SG_ARRAY_SIZE(profiles), ROUNDS = 3, RTP_PER_ROUND = 2000, RTCP_PER_ROUND = 24 };
+	uint8_t srv[48], cli[48], src[MAXPKT], out[NP][MAXPKT], buf[MAXPKT], plain[MAXPKT];
+	struct sg_srtp_ctx *ctx[NP];
+	srtp_t lrtp[NP], ltx[NP], lrx[NP];
+	uint8_t *dst[NP];
+	uint16_t olen[NP];
+	int rc[NP];
+	unsigned fails = 0, rtp_ok = 0, rtcp_in = 0, rtcp_out = 0, wiped = 0, checks = 0;
+	struct sg_srtp_engine *e = eng(SG_SRTP_ARCH_AUTO);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	rnd_fill(srv, sizeof(srv));
+	rnd_fill(cli, sizeof(cli));
+	for (unsigned i = 0; i < NP; i++) {
+		struct sg_srtp_rtp_params prm = {.ssrc = 0x5000u + i, .pt = 96};
+		ctx[i] = sg_srtp_ctx_create(e, profiles[i], srv, cli, &prm);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(ctx[i]);
+		lrtp[i] = lib_session(profiles[i], srv, 1);
+		ltx[i] = lib_session(profiles[i], cli, 0);
+		lrx[i] = lib_session(profiles[i], cli, 1);
+		dst[i] = out[i];
+	}
+	uint16_t s0 = (uint16_t)(65536 - RTP_PER_ROUND);
+	for (unsigned r = 0; r < ROUNDS; r++) {
+		for (unsigned k = 0; k < RTP_PER_ROUND; k++) {
+			unsigned len = rnd_in(12, 1200), n = r * RTP_PER_ROUND + k;
+			make_rtp(src, len, (uint16_t)(s0 + n), 90 * n, 0x1234);
+			CU_ASSERT_EQUAL(sg_srtp_protect_burst(e, src, (uint16_t)len, ctx, dst, MAXPKT, olen, rc, NP), NP);
+			for (unsigned i = 0; i < NP; i++) {
+				int l = olen[i];
+				if (rc[i] || srtp_unprotect(lrtp[i], out[i], &l) != srtp_err_status_ok ||
+				    (unsigned)l != len)
+					fails++;
+				else
+					rtp_ok++;
+			}
+		}
+		for (unsigned k = 0; k < RTCP_PER_ROUND; k++) {
+			unsigned i = k % NP, rl = 4 * rnd_in(2, 30);
+			/* libsrtp2 -> sg_srtcp_unprotect (two sending SSRCs) */
+			rnd_fill(plain, rl);
+			plain[0] = 0x81; plain[1] = 201; be16_put(plain + 2, (uint16_t)(rl / 4 - 1));
+			be32_put(plain + 4, 0x7000u + (k & 1));
+			memcpy(buf, plain, rl);
+			int l = (int)rl;
+			CU_ASSERT_EQUAL_FATAL(srtp_protect_rtcp(ltx[i], buf, &l), srtp_err_status_ok);
+			uint16_t ul = (uint16_t)l;
+			if (sg_srtcp_unprotect(e, ctx[i], buf, &ul) || ul != rl || memcmp(buf, plain, rl))
+				fails++;
+			else
+				rtcp_in++;
+			wiped += rtcp_scratch_zero(e);
+			/* tampered: rejected, scratch wiped as well */
+			memcpy(buf, plain, rl);
+			l = (int)rl;
+			CU_ASSERT_EQUAL_FATAL(srtp_protect_rtcp(ltx[i], buf, &l), srtp_err_status_ok);
+			buf[rnd_in(8, (unsigned)l - 1)] ^= 0x10;
+			ul = (uint16_t)l;
+			if (sg_srtcp_unprotect(e, ctx[i], buf, &ul) != SG_SRTP_E_AUTH)
+				fails++;
+			wiped += rtcp_scratch_zero(e);
+			/* sg_srtcp_protect -> libsrtp2 */
+			memcpy(buf, plain, rl);
+			ul = (uint16_t)rl;
+			CU_ASSERT_EQUAL(sg_srtcp_protect(e, ctx[i], buf, &ul, MAXPKT), 0);
+			wiped += rtcp_scratch_zero(e);
+			l = ul;
+			if (srtp_unprotect_rtcp(lrx[i], buf, &l) != srtp_err_status_ok || (unsigned)l != rl ||
+			    memcmp(buf, plain, rl))
+				fails++;
+			else
+				rtcp_out++;
+			checks += 3;
+		}
+	}
+	for (unsigned i = 0; i < NP; i++) {
+		CU_ASSERT_EQUAL(sg_srtp_ctx_roc(ctx[i]), 1);
+		CU_ASSERT_EQUAL(sg_srtp_ctx_srtcp_index(ctx[i]), ROUNDS * RTCP_PER_ROUND / NP);
+		sg_srtp_ctx_free(ctx[i]);
+		srtp_dealloc(lrtp[i]);
+		srtp_dealloc(ltx[i]);
+		srtp_dealloc(lrx[i]);
+	}
+	CU_ASSERT_EQUAL(fails, 0);
+	CU_ASSERT_EQUAL(rtp_ok, ROUNDS * RTP_PER_ROUND * NP);
+	CU_ASSERT_EQUAL(rtcp_in, ROUNDS * RTCP_PER_ROUND);
+	CU_ASSERT_EQUAL(rtcp_out, ROUNDS * RTCP_PER_ROUND);
+	CU_ASSERT_EQUAL(wiped, checks);
+	CU_ASSERT_EQUAL(sg_srtp_engine_stat(e, SG_SRTP_STAT_rtcp_unprotected), ROUNDS * RTCP_PER_ROUND);
+	CU_ASSERT_EQUAL(sg_srtp_engine_stat(e, SG_SRTP_STAT_err_auth), ROUNDS * RTCP_PER_ROUND);
+	sg_srtp_engine_free(e);
+}
+
 /* ---- errors, limits, sizes ------------------------------------------- */
 
 static void t_errors(void)
@@ -650,6 +758,23 @@ static void t_sizes(void)
 	CU_ASSERT(sg_srtp_ctx_size(SG_SRTP_AEAD_AES_256_GCM) <= 2560);
 	CU_ASSERT_EQUAL(sg_srtp_ctx_size(SG_SRTP_AES128_CM_SHA1_80) % 64, 0);
 	CU_ASSERT_EQUAL(offsetof(struct sg_srtp_ctx, keys) % 64, 0);
+	/* fast-path memory targets: SRTCP keys kept raw (RFC 3711 §4.3) */
+	printf("  sizeof ctx: CM_32 %zu, GCM_256 %zu bytes\n",
+	       sg_srtp_ctx_size(SG_SRTP_AES128_CM_SHA1_32), sg_srtp_ctx_size(SG_SRTP_AEAD_AES_256_GCM));
+	CU_ASSERT(sg_srtp_ctx_size(SG_SRTP_AES128_CM_SHA1_80) <= 512);
+	CU_ASSERT(sg_srtp_ctx_size(SG_SRTP_AES128_CM_SHA1_32) <= 512);
+	CU_ASSERT(sg_srtp_ctx_size(SG_SRTP_AEAD_AES_128_GCM) <= 1280);
+	CU_ASSERT(sg_srtp_ctx_size(SG_SRTP_AEAD_AES_256_GCM) <= 1280);
+	for (unsigned i = 0; i < SG_ARRAY_SIZE(profiles); i++) {
+		enum sg_srtp_profile p = profiles[i];
+		CU_ASSERT_EQUAL(sg_srtp_ctx_size(p) % 64, 0);
+		/* header, SRTP key block, SRTCP tail with the raw key all fit */
+		size_t blk = p >= SG_SRTP_AEAD_AES_128_GCM ? sizeof(struct sg_srtp_gcm_keys)
+							  : sizeof(struct sg_srtp_cm_keys);
+		CU_ASSERT(offsetof(struct sg_srtp_ctx, keys) + blk + sizeof(struct sg_srtp_rtcp_tail) +
+			  sg_srtp_profile_key_len(p) <= sg_srtp_ctx_size(p));
+	}
+	CU_ASSERT_EQUAL(sg_srtp_ctx_size(SG_SRTP_PROFILE__MAX), 0);
 	/* wipe on free: keys are zeroed in caller-owned memory */
 	uint8_t mk[48] = {3};
 	struct sg_srtp_engine *e = eng(SG_SRTP_ARCH_AUTO);
@@ -678,6 +803,7 @@ int main(void)
 	CU_add_test(s, "RFC 7714 16.1.1/17.1 AES-GCM SRTP/SRTCP", t_rfc7714);
 	CU_add_test(s, "interop libsrtp2 + OpenSSL GCM, auto arch, 4 profiles", t_interop_auto);
 	CU_add_test(s, "interop libsrtp2, every supported arch", t_interop_each_arch);
+	CU_add_test(s, "SRTCP with libsrtp2 after many RTP packets, keys wiped", t_srtcp_after_rtp);
 	CU_add_test(s, "distinct errors, counters", t_errors);
 	CU_add_test(s, "key lifetime, ROC, replay window", t_limits_and_window);
 	CU_add_test(s, "context size, alignment, wipe", t_sizes);
