@@ -89,16 +89,15 @@ enum sg_fp_vstate { SG_FP_V_FREE = 0, SG_FP_V_ICE, SG_FP_V_PLAYING, SG_FP_V_DEAD
  * One viewer. The control plane fills the configuration fields before the
  * viewer is published (ufrag table insert) and never writes them again; the
  * owning worker writes the rest. Counters are read by the control plane.
- * Layout: the first two cache lines hold everything the per-viewer fan-out
- * touches (list link, SRTP contexts, addresses, packet counters); STUN/SRTCP
- * state and the control plane's fields follow. 320 bytes (5 lines), so that a
- * viewer of one AES-CM stream costs 1 KiB with its SRTP context (704 B).
+ * The per-packet fan-out does not read the slot: what it needs is copied into
+ * the viewer's fan-out array entries (struct sg_fp_fo_ent) and its sent
+ * packets/bytes are counted in the SRTP contexts (sg_srtp_ctx_tx_counts()).
+ * The slot serves STUN, SRTCP, commands and the control plane. 320 bytes.
  */
 struct sg_fp_viewer {
-	/* --- line 0: fan-out (owner worker; sid/port_idx/n_media set before publishing) --- */
+	/* --- owner worker; sid/port_idx/n_media set before publishing --- */
 	struct sg_srtp_ctx *srtp[2];
 	uint32_t fo_idx[2];          /* index in its (worker, stream) fan-out array while linked */
-	uint64_t pkts;               /* SRTP sent */
 	int16_t sid[2];
 	uint32_t remote_ip_be;
 	uint16_t remote_port_be;
@@ -106,7 +105,6 @@ struct sg_fp_viewer {
 	uint8_t port_idx;
 	volatile uint8_t state;      /* enum sg_fp_vstate */
 	/* --- line 1 --- */
-	uint64_t bytes;              /* SRTP bytes sent */
 	struct rte_ether_addr remote_mac;
 	bool selected;
 	bool linked[2];

@@ -659,8 +659,13 @@ int sg_fp_viewer_info_get(const struct sg_fp *fp, int handle, struct sg_fp_viewe
 		uint64_t age_ns = (uint64_t)((double)age * 1e9 / (double)fp->tsc_hz), now = sg_now_ns();
 		vi->last_check_ns = now > age_ns ? now - age_ns : 1;
 	}
-	vi->pkts = v->pkts;
-	vi->bytes = v->bytes;
+	/* Sent SRTP: counted by lib/srtp in each context's state line. */
+	for (unsigned mi = 0; mi < 2; mi++) {
+		uint64_t p = 0, b = 0;
+		sg_srtp_ctx_tx_counts(v->srtp_mem[mi], &p, &b);
+		vi->pkts += p;
+		vi->bytes += b;
+	}
 	vi->stun_ok = v->stun_ok;
 	vi->srtcp_ok = v->srtcp_ok;
 	vi->srtcp_bad = v->srtcp_bad;

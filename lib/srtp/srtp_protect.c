@@ -252,6 +252,7 @@ unsigned sg_srtp_protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uin
 			be32_put(d + 8, c->ssrc);
 		}
 		dst_len_out[i] = (uint16_t)(src_len + c->rtp_tag);
+		c->rtp_bytes += dst_len_out[i];
 		rc[i] = 1; /* pending */
 		submit_rtp(e, c, (uint64_t)idx, c->ssrc, src + h, d, (unsigned)h, plen, i);
 		continue;
@@ -289,6 +290,7 @@ int sg_srtp_protect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t *pk
 	if (rc)
 		return rc == 1 ? srtp_count_err(e, SG_SRTP_E_CRYPTO) : rc; /* job errors are counted in complete() */
 	*len = (uint16_t)(*len + c->rtp_tag);
+	c->rtp_bytes += *len;
 	e->stats[SG_SRTP_STAT_rtp_protected]++;
 	return 0;
 }
