@@ -22,6 +22,8 @@
 #include "sg_rtp_fp.h"
 #include "sg_stun_fp.h"
 
+static void fo_sync_remote(struct sg_fp_worker *w, const struct sg_fp_viewer *v);
+
 static inline struct sg_stats_port *wstats(struct sg_fp_worker *w, unsigned port_idx)
 {
 	return &w->stats.port[port_idx];
@@ -38,41 +40,58 @@ static inline uint64_t tsc_to_ns(const struct sg_fp *fp, uint64_t tsc)
 	return (uint64_t)((double)tsc * (1e9 / (double)fp->tsc_hz));
 }
 
-/* Ethernet + IPv4 + UDP towards a viewer, in front of a UDP payload of len bytes. */
-static inline void put_headers(const struct sg_fp_wport *wp, struct sg_fp_viewer *v, uint8_t *p,
-			       uint16_t len)
+/* The per-port constant part of the Ethernet + IPv4 + UDP header towards
+ * viewers (RFC 791 §3.1: IHL 5, DF, TTL 64; RFC 768: checksum 0 for IPv4). */
+void sg_fp_hdr_template(struct sg_fp_wport *wp)
+{
+	uint8_t *p = wp->hdr_tmpl;
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)p;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint32_t s;
+
+	memset(wp->hdr_tmpl, 0, sizeof(wp->hdr_tmpl));
+	eth->src_addr = wp->mac;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = 0x45;
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = wp->ipv4_be;
+	udp->src_port = wp->media_port_be;
+	/* RFC 1071 one's complement sum of the constant 16-bit words (as stored:
+	 * the sum is byte-order independent); total length, ID and destination
+	 * are added per packet, the checksum field counts as 0. */
+	s = (uint32_t)RTE_BE16(0x4500) + RTE_BE16(RTE_IPV4_HDR_DF_FLAG) +
+	    RTE_BE16(64 << 8 | IPPROTO_UDP) + (wp->ipv4_be & 0xffff) + (wp->ipv4_be >> 16);
+	wp->hdr_sum = s;
+}
+
+/* Ethernet + IPv4 + UDP towards (mac, ip, port), in front of a UDP payload of
+ * len bytes: the port's template (two overlapping 32/16-byte copies, nothing
+ * written past the 42 bytes) and the per-packet fields. */
+static inline void put_headers(const struct sg_fp_wport *wp, const struct rte_ether_addr *mac,
+			       uint32_t ip_be, uint16_t port_be, uint16_t ip_id, uint8_t *p, uint16_t len)
 {
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)p;
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
 	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
 	uint16_t tot = rte_cpu_to_be_16((uint16_t)(20 + 8 + len));
-	uint16_t id = rte_cpu_to_be_16(v->ip_id++);
+	uint16_t id = rte_cpu_to_be_16(ip_id);
 	uint32_t s;
 
-	eth->dst_addr = v->remote_mac;
-	eth->src_addr = wp->mac;
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	ip->version_ihl = 0x45;
-	ip->type_of_service = 0;
+	memcpy(p, wp->hdr_tmpl, 32);
+	memcpy(p + SG_FP_HDR_LEN - 16, wp->hdr_tmpl + SG_FP_HDR_LEN - 16, 16);
+	eth->dst_addr = *mac;
 	ip->total_length = tot;
 	ip->packet_id = id;
-	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = wp->ipv4_be;
-	ip->dst_addr = v->remote_ip_be;
-	/* RFC 1071 one's complement sum of the header's 16-bit words (as stored:
-	 * the sum is byte-order independent), checksum field taken as 0. */
-	s = (uint32_t)RTE_BE16(0x4500) + tot + id + RTE_BE16(RTE_IPV4_HDR_DF_FLAG) +
-	    RTE_BE16(64 << 8 | IPPROTO_UDP) + (wp->ipv4_be & 0xffff) + (wp->ipv4_be >> 16) +
-	    (v->remote_ip_be & 0xffff) + (v->remote_ip_be >> 16);
+	ip->dst_addr = ip_be;
+	s = wp->hdr_sum + tot + id + (ip_be & 0xffff) + (ip_be >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	ip->hdr_checksum = (uint16_t)~s;
-	udp->src_port = wp->media_port_be;
-	udp->dst_port = v->remote_port_be;
+	udp->dst_port = port_be;
 	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(8 + len));
-	udp->dgram_cksum = 0; /* optional for IPv4 (RFC 768) */
 }
 
 /* ------------------------------------------------------------------------
@@ -82,7 +101,7 @@ static inline void put_headers(const struct sg_fp_wport *wp, struct sg_fp_viewer
 struct fo_batch {
 	unsigned n;
 	struct sg_srtp_ctx *ctx[SG_FP_FANOUT_BATCH];
-	struct sg_fp_viewer *v[SG_FP_FANOUT_BATCH];
+	const struct sg_fp_fo_ent *e[SG_FP_FANOUT_BATCH];
 	uint8_t *dst[SG_FP_FANOUT_BATCH];
 	struct rte_mbuf *out[SG_FP_FANOUT_BATCH];
 	uint16_t olen[SG_FP_FANOUT_BATCH];
@@ -94,7 +113,7 @@ static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo
 		     const uint8_t *src, uint16_t len)
 {
 	struct sg_fp *fp = w->fp;
-	unsigned n = b->n, i;
+	unsigned n = b->n, i, ok = 0;
 	uint16_t cap;
 
 	if (!n)
@@ -102,8 +121,8 @@ static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo
 	b->n = 0;
 	if (rte_pktmbuf_alloc_bulk(fp->pool, b->out, n) != 0) {
 		for (i = 0; i < n; i++) {
-			b->v[i]->drops++;
-			wstats(w, b->v[i]->port_idx)->drop[SG_STATS_DROP_NO_MBUF]++;
+			b->e[i]->v->drops++;
+			wstats(w, b->e[i]->port_idx)->drop[SG_STATS_DROP_NO_MBUF]++;
 		}
 		return;
 	}
@@ -111,14 +130,18 @@ static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo
 	for (i = 0; i < n; i++)
 		b->dst[i] = rte_pktmbuf_mtod(b->out[i], uint8_t *) + SG_FP_HDR_LEN;
 	sg_srtp_protect_burst(w->srtp, src, len, b->ctx, b->dst, cap, b->olen, b->rc, n);
-	uint64_t sent = 0, sent_bytes = 0;
+	/* Headers and per-viewer counters; the batch's per-port counters are
+	 * added once below, before the packets reach the TX buffer (whose flush
+	 * may count TX drops against them). */
+	uint64_t sent_bytes = 0;
+	unsigned port0 = b->e[0]->port_idx, psets = 0;
+	bool one_port = true;
 	for (i = 0; i < n; i++) {
-		struct sg_fp_viewer *v = b->v[i];
-		struct sg_fp_wport *wp = &w->wports[v->port_idx];
-		struct sg_stats_port *st = wstats(w, v->port_idx);
+		const struct sg_fp_fo_ent *e = b->e[i];
 		struct rte_mbuf *o = b->out[i];
+		uint16_t olen = b->olen[i];
 
-		if (b->pset[i]) {
+		if (SG_UNLIKELY(b->pset[i])) {
 			/* The inserted packet took one sequence number: shift the rest (RFC 3550 §5.1). */
 			uint16_t sd;
 			uint32_t td;
@@ -126,40 +149,46 @@ static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo
 			sg_srtp_ctx_set_deltas(b->ctx[i], (uint16_t)(sd + 1), td);
 		}
 		if (SG_UNLIKELY(b->rc[i] != 0)) {
-			v->drops++;
-			st->drop[SG_STATS_DROP_SRTP_FAIL]++;
+			e->v->drops++;
+			wstats(w, e->port_idx)->drop[SG_STATS_DROP_SRTP_FAIL]++;
 			rte_pktmbuf_free(o);
 			continue;
 		}
-		o->data_len = (uint16_t)(SG_FP_HDR_LEN + b->olen[i]);
+		o->data_len = (uint16_t)(SG_FP_HDR_LEN + olen);
 		o->pkt_len = o->data_len;
-		put_headers(wp, v, rte_pktmbuf_mtod(o, uint8_t *), b->olen[i]);
-		v->pkts++;
-		v->bytes += b->olen[i];
-		sent++;
-		sent_bytes += b->olen[i];
-		if (b->pset[i])
-			st->c[SG_STATS_PSET_SENT]++;
-		/* Per-port counters of the batch first: the TX flush below may run. */
-		st->c[SG_STATS_FANOUT_PKTS]++;
-		st->c[SG_STATS_FANOUT_BYTES] += b->olen[i];
-		sg_fp_txbuf_add(&wp->tx_nic, o, st, SG_STATS_DROP_TX_FULL);
+		/* IPv4 ID 0: an atomic datagram (DF set, never fragmented) may carry
+		 * any ID (RFC 6864 §4.1), so no per-viewer counter is written. */
+		put_headers(&w->wports[e->port_idx], &e->mac, e->ip_be, e->port_be, 0,
+			    rte_pktmbuf_mtod(o, uint8_t *), olen);
+		sent_bytes += olen;
+		psets += b->pset[i];
+		one_port &= e->port_idx == port0;
+		b->out[ok] = o;
+		b->pset[ok] = b->pset[i];
+		b->e[ok++] = e;
 	}
-	ws->fanout_pkts += sent;
+	if (SG_LIKELY(one_port)) {
+		struct sg_stats_port *st = wstats(w, port0);
+		struct sg_fp_txbuf *tb = &w->wports[port0].tx_nic;
+		st->c[SG_STATS_FANOUT_PKTS] += ok;
+		st->c[SG_STATS_FANOUT_BYTES] += sent_bytes;
+		st->c[SG_STATS_PSET_SENT] += psets;
+		for (i = 0; i < ok; i++)
+			sg_fp_txbuf_add(tb, b->out[i], st, SG_STATS_DROP_TX_FULL);
+	} else {
+		for (i = 0; i < ok; i++) {
+			struct sg_stats_port *st = wstats(w, b->e[i]->port_idx);
+			st->c[SG_STATS_FANOUT_PKTS]++;
+			st->c[SG_STATS_FANOUT_BYTES] += rte_pktmbuf_data_len(b->out[i]) - SG_FP_HDR_LEN;
+			st->c[SG_STATS_PSET_SENT] += b->pset[i];
+		}
+		for (i = 0; i < ok; i++) {
+			unsigned pi = b->e[i]->port_idx;
+			sg_fp_txbuf_add(&w->wports[pi].tx_nic, b->out[i], wstats(w, pi), SG_STATS_DROP_TX_FULL);
+		}
+	}
+	ws->fanout_pkts += ok;
 	ws->fanout_bytes += sent_bytes;
-}
-
-/* How many viewers ahead the fan-out prefetches their slot lines. */
-#define FO_PREFETCH 8
-
-static inline void fo_prefetch(const struct sg_fp_fo_ent *e)
-{
-	/* The slot's fan-out fields span its first two lines (fastpath_priv.h).
-	 * The SRTP context is left to sg_srtp_protect_burst(), which prefetches
-	 * its state line 3 ahead and its key block 1 ahead: prefetching it here
-	 * too measured no better (slightly worse for GCM at 100k viewers). */
-	rte_prefetch0(e->v);
-	rte_prefetch0((const uint8_t *)e->v + RTE_CACHE_LINE_SIZE);
 }
 
 static void fanout(struct sg_fp_worker *w, struct rte_mbuf *m, int sid, unsigned flags)
@@ -167,30 +196,26 @@ static void fanout(struct sg_fp_worker *w, struct rte_mbuf *m, int sid, unsigned
 	struct sg_fp_wstream *ws = &w->streams[sid];
 	const uint8_t *src = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint16_t len = rte_pktmbuf_data_len(m);
-	const struct sg_fp_fo_ent *e = ws->fo;
+	struct sg_fp_fo_ent *e = ws->fo;
 	uint32_t n = ws->n_viewers, i;
 	struct fo_batch b;
 
+	/* The array is read in order (hardware prefetch); the contexts are
+	 * prefetched by sg_srtp_protect_burst(). The viewer slots are not read. */
 	b.n = 0;
-	for (i = 0; i < n && i < FO_PREFETCH; i++)
-		fo_prefetch(&e[i]);
 	for (i = 0; i < n; i++) {
-		struct sg_fp_viewer *v = e[i].v;
-		if (i + FO_PREFETCH < n)
-			fo_prefetch(&e[i + FO_PREFETCH]);
-		unsigned mi = v->sid[0] == sid ? 0 : 1;
 		b.pset[b.n] = false;
-		if (v->waiting_kf[mi]) {
+		if (SG_UNLIKELY(e[i].waiting_kf)) {
 			/* A joiner starts at a keyframe or at the parameter sets before one. */
 			if (!(flags & (SG_FP_F_KEY | SG_FP_F_PSET)))
 				continue;
-			v->waiting_kf[mi] = false;
+			e[i].waiting_kf = false;
 			b.pset[b.n] = (flags & SG_FP_F_PSET) != 0;
-		} else if (flags & SG_FP_F_PSET) {
+		} else if (SG_UNLIKELY(flags & SG_FP_F_PSET)) {
 			continue; /* in-band sets already reached this viewer */
 		}
 		b.ctx[b.n] = e[i].ctx;
-		b.v[b.n] = v;
+		b.e[b.n] = &e[i];
 		if (++b.n == SG_FP_FANOUT_BATCH)
 			fo_flush(w, ws, &b, src, len);
 	}
@@ -421,6 +446,7 @@ static void stun_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct rte_m
 			v->remote_ip_be = ip->src_addr;
 			v->remote_port_be = udp->src_port;
 			v->selected = true;
+			fo_sync_remote(w, v);
 			event(w, wp->idx, NULL, SG_FP_EV_SELECTED, (int)(v - w->fp->viewers), ip->src_addr,
 			      udp->src_port);
 		}
@@ -570,10 +596,27 @@ static void vlist_link(struct sg_fp_worker *w, struct sg_fp_viewer *v, unsigned 
 		return;
 	}
 	v->fo_idx[mi] = ws->n_viewers;
-	ws->fo[ws->n_viewers] = (struct sg_fp_fo_ent){.v = v, .ctx = v->srtp[mi]};
+	ws->fo[ws->n_viewers] = (struct sg_fp_fo_ent){
+		.ctx = v->srtp[mi], .v = v, .ip_be = v->remote_ip_be, .port_be = v->remote_port_be,
+		.mac = v->remote_mac, .port_idx = v->port_idx, .mi = (uint8_t)mi,
+		/* A video joiner waits for a keyframe (audio starts anywhere). */
+		.waiting_kf = w->fp->streams[sid].conf.video};
 	v->linked[mi] = true;
 	if (ws->n_viewers++ == 0)
 		__atomic_fetch_or(&w->fp->streams[sid].worker_mask, 1ull << w->idx, __ATOMIC_RELEASE);
+}
+
+/* The viewer's remote address changed (REMOTE, ICE re-selection): update its entries. */
+static void fo_sync_remote(struct sg_fp_worker *w, const struct sg_fp_viewer *v)
+{
+	for (unsigned mi = 0; mi < 2; mi++) {
+		if (!v->linked[mi])
+			continue;
+		struct sg_fp_fo_ent *e = &w->streams[v->sid[mi]].fo[v->fo_idx[mi]];
+		e->ip_be = v->remote_ip_be;
+		e->port_be = v->remote_port_be;
+		e->mac = v->remote_mac;
+	}
 }
 
 /* Swap-remove v (its media mi) from the fan-out array of its stream. */
@@ -585,10 +628,8 @@ static void vlist_unlink(struct sg_fp_worker *w, struct sg_fp_viewer *v, unsigne
 		return;
 	uint32_t i = v->fo_idx[mi], last = ws->n_viewers - 1;
 	if (i != last) {
-		struct sg_fp_viewer *lv = ws->fo[last].v;
-		unsigned lm = lv->sid[0] == sid ? 0 : 1;
 		ws->fo[i] = ws->fo[last];
-		lv->fo_idx[lm] = i;
+		ws->fo[i].v->fo_idx[ws->fo[i].mi] = i;
 	}
 	v->linked[mi] = false;
 	if (--ws->n_viewers == 0)
@@ -620,10 +661,8 @@ static void cmd_exec(struct sg_fp_worker *w, struct sg_fp_cmd *c)
 			v->srtp[mi] = c->srtp[mi];
 			if (v->sid[mi] >= 0)
 				fo_grow(w, c, mi, v->sid[mi]);
-			if (v->sid[mi] >= 0 && v->srtp[mi] && !v->linked[mi]) {
-				v->waiting_kf[mi] = w->fp->streams[v->sid[mi]].conf.video;
+			if (v->sid[mi] >= 0 && v->srtp[mi] && !v->linked[mi])
 				vlist_link(w, v, mi);
-			}
 		}
 		v->state = SG_FP_V_PLAYING;
 		break;
@@ -632,6 +671,7 @@ static void cmd_exec(struct sg_fp_worker *w, struct sg_fp_cmd *c)
 		v->remote_ip_be = c->ip_be;
 		v->remote_port_be = c->port_be;
 		v->selected = true;
+		fo_sync_remote(w, v);
 		break;
 	case SG_FP_CMD_DEL:
 		for (unsigned mi = 0; mi < 2; mi++)
@@ -658,7 +698,7 @@ static void send_rx(struct sg_fp_worker *w, struct rte_mbuf *m)
 		drop(w, v->port_idx, m, SG_STATS_DROP_UNKNOWN_FLOW);
 		return;
 	}
-	put_headers(wp, v, h, len);
+	put_headers(wp, &v->remote_mac, v->remote_ip_be, v->remote_port_be, v->ip_id++, h, len);
 	wstats(w, v->port_idx)->c[SG_STATS_DTLS_TX]++;
 	sg_fp_txbuf_add(&wp->tx_nic, m, wstats(w, v->port_idx), SG_STATS_DROP_TX_FULL);
 }

@@ -100,6 +100,7 @@ static void worker_prepare(struct sg_fp *fp, struct sg_fp_worker *w)
 		wp->mac = port->mac;
 		wp->ipv4_be = rte_cpu_to_be_32(port->conf.ipv4);
 		wp->media_port_be = rte_cpu_to_be_16(fp->conf.n_media_ports ? fp->conf.media_ports[0] : 0);
+		sg_fp_hdr_template(wp);
 		sg_fp_txbuf_init(&wp->tx_nic, port->port_id, wp->queue, (uint16_t)w->burst);
 		sg_fp_txbuf_init(&wp->tx_tap, port->tap_port_id, wp->queue, (uint16_t)w->burst);
 	}

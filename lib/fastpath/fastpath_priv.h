@@ -4,6 +4,8 @@
 #ifndef SG_FASTPATH_PRIV_H
 #define SG_FASTPATH_PRIV_H
 
+#include <stdalign.h>
+
 #include <rte_common.h>
 #include <rte_ethdev.h>
 #include <rte_hash.h>
@@ -65,6 +67,11 @@ struct sg_fp_wport {
 	struct rte_ether_addr mac;
 	uint32_t ipv4_be;
 	uint16_t media_port_be;
+	/* Ethernet/IPv4/UDP header towards viewers with this port's fields filled
+	 * in (sg_fp_hdr_template()), and the one's complement sum of its constant
+	 * IPv4 words: a packet's header is one copy plus the per-viewer fields. */
+	alignas(16) uint8_t hdr_tmpl[48];
+	uint32_t hdr_sum;
 	struct sg_fp_txbuf tx_nic;  /**< to the NIC: kernel replies, media */
 	struct sg_fp_txbuf tx_tap;  /**< to the kernel: exception frames */
 };
@@ -82,25 +89,22 @@ enum sg_fp_vstate { SG_FP_V_FREE = 0, SG_FP_V_ICE, SG_FP_V_PLAYING, SG_FP_V_DEAD
  * One viewer. The control plane fills the configuration fields before the
  * viewer is published (ufrag table insert) and never writes them again; the
  * owning worker writes the rest. Counters are read by the control plane.
- * Layout: the first two cache lines hold everything the per-viewer fan-out
- * touches (list link, SRTP contexts, addresses, packet counters); STUN/SRTCP
- * state and the control plane's fields follow. 320 bytes (5 lines), so that a
- * viewer of one AES-CM stream costs 1 KiB with its SRTP context (704 B).
+ * The per-packet fan-out does not read the slot: what it needs is copied into
+ * the viewer's fan-out array entries (struct sg_fp_fo_ent) and its sent
+ * packets/bytes are counted in the SRTP contexts (sg_srtp_ctx_tx_counts()).
+ * The slot serves STUN, SRTCP, commands and the control plane. 320 bytes.
  */
 struct sg_fp_viewer {
-	/* --- line 0: fan-out (owner worker; sid/port_idx/n_media set before publishing) --- */
+	/* --- owner worker; sid/port_idx/n_media set before publishing --- */
 	struct sg_srtp_ctx *srtp[2];
 	uint32_t fo_idx[2];          /* index in its (worker, stream) fan-out array while linked */
-	uint64_t pkts;               /* SRTP sent */
 	int16_t sid[2];
 	uint32_t remote_ip_be;
 	uint16_t remote_port_be;
 	uint16_t ip_id;
 	uint8_t port_idx;
 	volatile uint8_t state;      /* enum sg_fp_vstate */
-	bool waiting_kf[2];
 	/* --- line 1 --- */
-	uint64_t bytes;              /* SRTP bytes sent */
 	struct rte_ether_addr remote_mac;
 	bool selected;
 	bool linked[2];
@@ -125,6 +129,7 @@ struct sg_fp_viewer {
 	uint64_t free_token;
 	uint32_t mem_bytes;
 	bool free_pending;
+	uint8_t srtp_profile;        /* of srtp_mem[] (slab to return them to) */
 	uint8_t n_flows;             /* flow table entries added for it (> 2: not all in flows[]) */
 	struct sg_fp_flow_key flows[2];
 } __rte_cache_aligned;
@@ -147,11 +152,24 @@ struct sg_fp_cmd {
 	struct rte_ether_addr mac;
 };
 
-/* One viewer of a stream in a worker's fan-out array: the slot and the
- * SRTP context of its media of that stream (fixed once keyed). */
+/*
+ * One viewer of a stream in a worker's fan-out array: everything the
+ * per-packet fan-out reads besides the SRTP context, so that delivering a
+ * packet touches this entry (the array is walked in order: hardware
+ * prefetch) and the context, not the viewer slot (hot/cold split). Owned by
+ * the worker: KEYS fills it from the slot, REMOTE and ICE re-selection update
+ * the address (fo_sync_remote()), the first keyframe clears waiting_kf.
+ */
 struct sg_fp_fo_ent {
-	struct sg_fp_viewer *v;
 	struct sg_srtp_ctx *ctx;
+	struct sg_fp_viewer *v;      /* cold paths: drops, unlink */
+	uint32_t ip_be;              /* remote address, port, MAC */
+	uint16_t port_be;
+	struct rte_ether_addr mac;
+	uint8_t port_idx;
+	bool waiting_kf;             /* a joiner: starts at a keyframe or its parameter sets */
+	uint8_t mi;                  /* which media of v this is */
+	uint8_t pad;
 };
 
 /*
@@ -180,6 +198,22 @@ struct sg_fp_wstream {
 	bool kf_any;                 /* kf_ts is valid */
 };
 
+/* slab.c: fixed-size objects (SRTP contexts) carved from chunks; control thread only. */
+#define SG_FP_SLAB_CHUNK 64
+struct sg_fp_slab {
+	size_t obj_size;             /* multiple of 64; 0 = not set up */
+	int socket;
+	void *free;                  /* free list, linked through each object's first word */
+	void *chunks;                /* chunk list */
+	size_t n_chunks;
+	uint64_t in_use;
+};
+int sg_fp_slab_init(struct sg_fp_slab *s, size_t obj_size, int socket);
+void *sg_fp_slab_get(struct sg_fp_slab *s);   /* zeroed object, or NULL + errno */
+void sg_fp_slab_put(struct sg_fp_slab *s, void *obj);
+size_t sg_fp_slab_bytes(const struct sg_fp_slab *s);
+void sg_fp_slab_fini(struct sg_fp_slab *s);
+
 struct sg_fp;
 
 struct sg_fp_worker {
@@ -201,6 +235,9 @@ struct sg_fp_worker {
 	uint64_t manual_last_drain;     /* sg_fp_worker_poll(): last TX drain (TSC) */
 	struct sg_fp_wport wports[SG_FP_MAX_PORTS];
 	struct sg_fp_wstream streams[SG_FP_MAX_STREAMS];
+	/* control plane only: SRTP contexts of this worker's viewers, one slab per
+	 * context size (AES-CM, GCM), on the worker's NUMA socket */
+	struct sg_fp_slab ctx_slab[2];
 } __rte_cache_aligned;
 
 struct sg_fp_port {
@@ -264,14 +301,23 @@ int sg_fp_worker_main(void *arg);
 unsigned sg_fp_worker_iter(struct sg_fp_worker *w, uint64_t *last_drain);
 void sg_fp_worker_drain(struct sg_fp_worker *w);
 void sg_fp_txbuf_init(struct sg_fp_txbuf *tb, uint16_t port_id, uint16_t queue, uint16_t flush_at);
-void sg_fp_txbuf_add(struct sg_fp_txbuf *tb, struct rte_mbuf *m, struct sg_stats_port *st,
-		     unsigned drop_reason);
+void sg_fp_txbuf_flush(struct sg_fp_txbuf *tb, struct sg_stats_port *st, unsigned drop_reason);
+
+/* Queue m; send the buffer when it holds flush_at packets (drops counted by drop_reason). */
+static inline void sg_fp_txbuf_add(struct sg_fp_txbuf *tb, struct rte_mbuf *m,
+				   struct sg_stats_port *st, unsigned drop_reason)
+{
+	tb->pkts[tb->len++] = m;
+	if (tb->len >= tb->flush_at)
+		sg_fp_txbuf_flush(tb, st, drop_reason);
+}
 
 /* media.c (control side) */
 int sg_fp_media_init(struct sg_fp *fp, char *err, size_t errlen);
 void sg_fp_media_fini(struct sg_fp *fp);
 
 /* fanout.c (worker side) */
+void sg_fp_hdr_template(struct sg_fp_wport *wp);
 void sg_fp_media_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct rte_mbuf *m);
 void sg_fp_ingest_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct rte_mbuf *m, int sid);
 unsigned sg_fp_worker_rings(struct sg_fp_worker *w);

@@ -73,8 +73,9 @@ int sg_fp_media_init(struct sg_fp *fp, char *err, size_t errlen)
 	for (unsigned h = 0; h < 2; h++) {
 		struct rte_hash_parameters hp = {
 			.name = h ? "sg_flows" : "sg_ufrags",
-			/* One ufrag per viewer; one flow per viewer (two while it moves). */
-			.entries = RTE_MAX(1024u, fp->max_viewers + fp->max_viewers / (h ? 2 : 4)),
+			/* One ufrag and one flow per viewer (two while it moves: room for a
+			 * quarter of the viewers moving at once; beyond, set_remote fails: -ENOMEM). */
+			.entries = RTE_MAX(1024u, fp->max_viewers + fp->max_viewers / 4),
 			.key_len = 8,
 			.hash_func = rte_jhash,
 			.socket_id = sock,
@@ -124,6 +125,29 @@ int sg_fp_media_init(struct sg_fp *fp, char *err, size_t errlen)
 	return 0;
 }
 
+/* The owner worker's slab for SRTP contexts of this profile (set up on first use). */
+static struct sg_fp_slab *ctx_slab(struct sg_fp *fp, unsigned owner, int profile)
+{
+	struct sg_fp_worker *w = fp->workers[owner];
+	size_t sz = sg_srtp_ctx_size((enum sg_srtp_profile)profile);
+	struct sg_fp_slab *s = &w->ctx_slab[profile >= SG_SRTP_AEAD_AES_128_GCM];
+
+	if (!s->obj_size && sg_fp_slab_init(s, sz, (int)rte_lcore_to_socket_id(w->lcore_id)) != 0)
+		return NULL;
+	return s->obj_size == sz ? s : NULL;
+}
+
+static void ctx_release(struct sg_fp *fp, struct sg_fp_viewer *v, unsigned mi)
+{
+	struct sg_srtp_ctx *c = v->srtp_mem[mi];
+
+	if (!c)
+		return;
+	sg_srtp_ctx_wipe(c);
+	sg_fp_slab_put(ctx_slab(fp, v->owner, v->srtp_profile), c);
+	v->srtp_mem[mi] = NULL;
+}
+
 static void viewer_reclaim(struct sg_fp *fp, struct sg_fp_viewer *v)
 {
 	for (unsigned mi = 0; mi < 2; mi++) {
@@ -131,8 +155,7 @@ static void viewer_reclaim(struct sg_fp *fp, struct sg_fp_viewer *v)
 			/* Keyed: it held a fan-out array entry (sg_fp_viewer_keys). */
 			if (v->sid[mi] >= 0)
 				fp->workers[v->owner]->streams[v->sid[mi]].ctl_used--;
-			sg_srtp_ctx_wipe(v->srtp_mem[mi]);
-			rte_free(v->srtp_mem[mi]);
+			ctx_release(fp, v, mi);
 		}
 	}
 	sg_stun_key_wipe(&v->key);
@@ -184,6 +207,8 @@ void sg_fp_media_fini(struct sg_fp *fp)
 		struct sg_fp_worker *w = fp->workers[i];
 		if (!w)
 			continue;
+		sg_fp_slab_fini(&w->ctx_slab[0]);
+		sg_fp_slab_fini(&w->ctx_slab[1]);
 		for (unsigned s = 0; s < SG_FP_MAX_STREAMS; s++) {
 			rte_free(w->streams[s].pset);
 			rte_free(w->streams[s].fo);
@@ -456,6 +481,7 @@ int sg_fp_viewer_keys(struct sg_fp *fp, int handle, int profile, const uint8_t *
 	c = rte_zmalloc("sg_cmd", sizeof(*c), 0);
 	if (!c)
 		return -ENOMEM;
+	v->srtp_profile = (uint8_t)profile;
 	for (unsigned mi = 0; mi < 2; mi++) {
 		struct sg_srtp_rtp_params prm = {.ssrc = v->ssrc[mi], .pt = v->pt[mi]};
 		if (v->sid[mi] < 0)
@@ -463,8 +489,8 @@ int sg_fp_viewer_keys(struct sg_fp *fp, int handle, int profile, const uint8_t *
 		/* Random initial sequence number and timestamp (RFC 3550 §5.1). */
 		RAND_bytes((unsigned char *)&prm.seq_delta, sizeof(prm.seq_delta));
 		RAND_bytes((unsigned char *)&prm.ts_delta, sizeof(prm.ts_delta));
-		v->srtp_mem[mi] = rte_zmalloc_socket("sg_srtp", sz, 64,
-						     (int)rte_lcore_to_socket_id(fp->workers[v->owner]->lcore_id));
+		struct sg_fp_slab *slab = ctx_slab(fp, v->owner, profile);
+		v->srtp_mem[mi] = slab ? sg_fp_slab_get(slab) : NULL;
 		if (!v->srtp_mem[mi]) {
 			rc = -ENOMEM;
 			goto err;
@@ -523,10 +549,8 @@ err:
 	rte_free(c->fo[0]);
 	rte_free(c->fo[1]);
 	rte_free(c);
-	for (unsigned mi = 0; mi < 2; mi++) {
-		rte_free(v->srtp_mem[mi]);
-		v->srtp_mem[mi] = NULL;
-	}
+	for (unsigned mi = 0; mi < 2; mi++)
+		ctx_release(fp, v, mi);
 	return rc;
 }
 
@@ -635,8 +659,13 @@ int sg_fp_viewer_info_get(const struct sg_fp *fp, int handle, struct sg_fp_viewe
 		uint64_t age_ns = (uint64_t)((double)age * 1e9 / (double)fp->tsc_hz), now = sg_now_ns();
 		vi->last_check_ns = now > age_ns ? now - age_ns : 1;
 	}
-	vi->pkts = v->pkts;
-	vi->bytes = v->bytes;
+	/* Sent SRTP: counted by lib/srtp in each context's state line. */
+	for (unsigned mi = 0; mi < 2; mi++) {
+		uint64_t p = 0, b = 0;
+		sg_srtp_ctx_tx_counts(v->srtp_mem[mi], &p, &b);
+		vi->pkts += p;
+		vi->bytes += b;
+	}
 	vi->stun_ok = v->stun_ok;
 	vi->srtcp_ok = v->srtcp_ok;
 	vi->srtcp_bad = v->srtcp_bad;

@@ -23,7 +23,7 @@ void sg_fp_txbuf_init(struct sg_fp_txbuf *tb, uint16_t port_id, uint16_t queue, 
 }
 
 /* Send what the buffer holds; what the queue does not take is freed and counted. */
-static inline void txbuf_flush(struct sg_fp_txbuf *tb, struct sg_stats_port *st, unsigned drop_reason)
+void sg_fp_txbuf_flush(struct sg_fp_txbuf *tb, struct sg_stats_port *st, unsigned drop_reason)
 {
 	uint16_t sent, i;
 	uint64_t bytes = 0;
@@ -43,14 +43,6 @@ static inline void txbuf_flush(struct sg_fp_txbuf *tb, struct sg_stats_port *st,
 		st->c[SG_STATS_TX_PKTS] += sent;
 		st->c[SG_STATS_TX_BYTES] += bytes;
 	}
-}
-
-void sg_fp_txbuf_add(struct sg_fp_txbuf *tb, struct rte_mbuf *m, struct sg_stats_port *st,
-		     unsigned drop_reason)
-{
-	tb->pkts[tb->len++] = m;
-	if (tb->len >= tb->flush_at)
-		txbuf_flush(tb, st, drop_reason);
 }
 
 static inline unsigned poll_port(struct sg_fp_worker *w, struct sg_fp_wport *wp)
@@ -114,8 +106,8 @@ void sg_fp_worker_drain(struct sg_fp_worker *w)
 		struct sg_fp_wport *wp = &w->wports[p];
 		struct sg_stats_port *st = &w->stats.port[wp->idx];
 		if (wp->tap_port_id < RTE_MAX_ETHPORTS)
-			txbuf_flush(&wp->tx_tap, st, SG_STATS_DROP_EXC_FULL);
-		txbuf_flush(&wp->tx_nic, st, SG_STATS_DROP_TX_FULL);
+			sg_fp_txbuf_flush(&wp->tx_tap, st, SG_STATS_DROP_EXC_FULL);
+		sg_fp_txbuf_flush(&wp->tx_nic, st, SG_STATS_DROP_TX_FULL);
 	}
 }
 

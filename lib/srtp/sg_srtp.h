@@ -200,6 +200,15 @@ void sg_srtp_ctx_deltas(const struct sg_srtp_ctx *c, uint16_t *seq_delta, uint32
 /** Profile of a context. */
 enum sg_srtp_profile sg_srtp_ctx_profile(const struct sg_srtp_ctx *c);
 
+/**
+ * SRTP packets protected with this context's key and their bytes (header +
+ * payload + tag), kept in the state line protect writes anyway, so a fan-out
+ * needs no other per-viewer counter. A burst counts a packet when its job is
+ * submitted (a later crypto failure, never seen with valid contexts, is
+ * counted in the engine's err_crypto). NULL outputs are skipped.
+ */
+void sg_srtp_ctx_tx_counts(const struct sg_srtp_ctx *c, uint64_t *pkts, uint64_t *bytes);
+
 /** Current ROC of the RTP direction (RFC 3711 §3.3.1). */
 uint32_t sg_srtp_ctx_roc(const struct sg_srtp_ctx *c);
 

@@ -266,6 +266,14 @@ uint32_t sg_srtp_ctx_roc(const struct sg_srtp_ctx *c)
 	return c->rtp_init ? (uint32_t)(c->rtp_top >> 16) : c->roc0;
 }
 
+void sg_srtp_ctx_tx_counts(const struct sg_srtp_ctx *c, uint64_t *pkts, uint64_t *bytes)
+{
+	if (pkts)
+		*pkts = c ? c->rtp_count : 0;
+	if (bytes)
+		*bytes = c ? c->rtp_bytes : 0;
+}
+
 uint32_t sg_srtp_ctx_srtcp_index(const struct sg_srtp_ctx *c)
 {
 	return c->rtcp_tx_index;

@@ -86,6 +86,7 @@ struct sg_srtp_ctx {
 	uint64_t rtp_top;     /* highest RTP index (ROC << 16 | seq) */
 	uint64_t rtp_mask;    /* replay bitmap, bit d = index rtp_top - d seen */
 	uint64_t rtp_count;   /* packets processed with the SRTP key */
+	uint64_t rtp_bytes;   /* SRTP bytes produced (header + payload + tag) */
 	/* Session salts, zero-padded to 16 bytes so that IVs are built from two
 	 * 8-byte loads (no partial-store forwarding stalls). */
 	alignas(16) uint8_t rtp_salt[16];
@@ -99,6 +100,7 @@ struct sg_srtp_ctx {
 
 /* Layout guards: the protect state line is unchanged by the SRTCP tail. */
 _Static_assert(offsetof(struct sg_srtp_ctx, rtp_count) == 48, "protect state in line 0");
+_Static_assert(offsetof(struct sg_srtp_ctx, rtp_bytes) == 56, "protect counters in line 0");
 _Static_assert(offsetof(struct sg_srtp_ctx, rtp_salt) == 64, "rtp_salt opens line 1");
 _Static_assert(offsetof(struct sg_srtp_ctx, keys) == 128, "SRTP keys at a 64-byte boundary");
 _Static_assert(sizeof(struct sg_srtp_cm_keys) % 16 == 0, "SRTCP tail 16-byte aligned");

@@ -15,6 +15,7 @@
 #include "sg_fastpath.h"
 #include "sg_srtp.h"
 #include "sg_fastpath_fp.h"
+#include "fastpath_priv.h"
 
 static struct sg_fp_conf base_conf(void)
 {
@@ -372,6 +373,49 @@ static void t_fanout(void)
 	sg_fp_destroy(fp);
 }
 
+/* The SRTP context slab: 64-byte aligned, zeroed, distinct objects carved from
+ * chunks of SG_FP_SLAB_CHUNK; freed objects are reused before a chunk is added. */
+static void t_slab(void)
+{
+	enum { N = 3 * SG_FP_SLAB_CHUNK + 5 };
+	static void *o[N];
+	struct sg_fp_slab s;
+
+	CU_ASSERT_EQUAL(sg_fp_slab_init(&s, 100, 0), -EINVAL); /* not a multiple of 64 */
+	CU_ASSERT_EQUAL_FATAL(sg_fp_slab_init(&s, 704, SOCKET_ID_ANY), 0);
+	for (unsigned i = 0; i < N; i++) {
+		o[i] = sg_fp_slab_get(&s);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(o[i]);
+		CU_ASSERT_EQUAL((uintptr_t)o[i] % 64, 0);
+		const uint8_t *b = o[i];
+		bool zero = true;
+		for (unsigned k = 0; k < 704; k++)
+			zero &= b[k] == 0;
+		CU_ASSERT_TRUE(zero);
+		memset(o[i], 0xa5, 704); /* overlaps nothing else (ASan would see it) */
+	}
+	CU_ASSERT_EQUAL(s.n_chunks, 4);
+	CU_ASSERT_EQUAL(s.in_use, N);
+	for (unsigned i = 0; i < N; i++)
+		for (unsigned j = i + 1; j < N; j++)
+			CU_ASSERT_TRUE((uint8_t *)o[j] >= (uint8_t *)o[i] + 704 ||
+				       (uint8_t *)o[i] >= (uint8_t *)o[j] + 704);
+	CU_ASSERT_EQUAL(sg_fp_slab_bytes(&s), 4 * (64 + SG_FP_SLAB_CHUNK * 704));
+	for (unsigned i = 0; i < N; i += 2)
+		sg_fp_slab_put(&s, o[i]);
+	for (unsigned i = 0; i < N; i += 2) {
+		o[i] = sg_fp_slab_get(&s);
+		CU_ASSERT_PTR_NOT_NULL(o[i]);
+	}
+	CU_ASSERT_EQUAL(s.n_chunks, 4); /* reused, no new chunk */
+	CU_ASSERT_EQUAL(s.in_use, N);
+	for (unsigned i = 0; i < N; i++)
+		sg_fp_slab_put(&s, o[i]);
+	CU_ASSERT_EQUAL(s.in_use, 0);
+	sg_fp_slab_fini(&s);
+	CU_ASSERT_EQUAL(s.n_chunks, 0);
+}
+
 int main(void)
 {
 	char *eal[] = {"test_fastpath", "-l", "0", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
@@ -383,8 +427,10 @@ int main(void)
 	CU_pSuite s = CU_add_suite("fastpath", NULL, NULL);
 	CU_add_test(s, "EAL arguments from the configuration", t_eal_args);
 	CU_add_test(s, "frame classification", t_classify);
-	if (have_eal)
+	if (have_eal) {
+		CU_add_test(s, "SRTP context slab", t_slab);
 		CU_add_test(s, "fan-out: joins, leaves, array growth", t_fanout);
+	}
 	else
 		fprintf(stderr, "EAL init failed (%s): fan-out test not run\n", rte_strerror(rte_errno));
 	CU_basic_set_mode(CU_BRM_VERBOSE);

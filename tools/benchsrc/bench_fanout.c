@@ -393,10 +393,31 @@ static double vpc(double ns, unsigned payload)
 	return 1e9 / ns / pps_per_viewer;
 }
 
+/* EAL memory: 2 MB hugepages (the appliance's configuration, deploy/host-setup)
+ * when enough are free, else 4 KiB pages (--no-huge). */
+static const char *g_mem_mode = "auto";
+static char g_mem_desc[96];
+
+static unsigned long hugepages_free_mb(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	unsigned long free_pages = 0, kb = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "HugePages_Free: %lu", &free_pages);
+		sscanf(line, "Hugepagesize: %lu kB", &kb);
+	}
+	fclose(f);
+	return free_pages * kb / 1024;
+}
+
 static void print_text(const char *model, const char *flags)
 {
-	printf("CPU: %s\nflags: %s\nipsec-mb %s, %s (crypto: %s), %s\n", model, flags,
-	       imb_get_version_str(), srtp_get_version_string(), bench_libsrtp_backend(), OPENSSL_VERSION_TEXT);
+	printf("CPU: %s\nflags: %s\nipsec-mb %s, %s (crypto: %s), %s\nmemory: %s\n", model, flags,
+	       imb_get_version_str(), srtp_get_version_string(), bench_libsrtp_backend(), OPENSSL_VERSION_TEXT,
+	       g_mem_desc);
 	printf("1 worker core (this thread), median of %d reps, ns per delivered viewer packet (CPU time);\n"
 	       "x bound = median over reps of (bound measured right after the rep) / (fan-out of the rep);\n"
 	       "bound = ipsec-mb crypto only, srtp = sg_srtp_protect_burst alone, libsrtp = libsrtp2 per packet;\n"
@@ -443,10 +464,10 @@ static void print_text(const char *model, const char *flags)
 static void print_json(const char *model, const char *flags)
 {
 	printf("{\"bench\":\"fanout\",\"cpu\":\"%s\",\"cpu_flags\":\"%s\",\"ipsec_mb\":\"%s\",\"libsrtp2\":\"%s\","
-	       "\"libsrtp2_crypto\":\"%s\",\"openssl\":\"%s\",\"workers\":1,\"reps\":%d,"
+	       "\"libsrtp2_crypto\":\"%s\",\"openssl\":\"%s\",\"memory\":\"%s\",\"workers\":1,\"reps\":%d,"
 	       "\"unit\":\"ns_per_delivered_packet\",\"stream_bps\":%.0f,\"results\":[",
 	       model, flags, imb_get_version_str(), srtp_get_version_string(), bench_libsrtp_backend(),
-	       OPENSSL_VERSION_TEXT, g_reps, STREAM_BPS);
+	       OPENSSL_VERSION_TEXT, g_mem_desc, g_reps, STREAM_BPS);
 	int first = 1;
 	for (int p = 0; p < NPROF; p++) {
 		struct prow *pr = &g_res[p];
@@ -502,7 +523,8 @@ int bench_fanout_main(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},       {"reps", required_argument, NULL, 'r'},
 		{"viewers", required_argument, NULL, 'n'}, {"sizes", required_argument, NULL, 's'},
 		{"profiles", required_argument, NULL, 'p'}, {"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+		{"mem", required_argument, NULL, 'm'},  {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
 
 	optind = 0;
 	while ((opt = getopt_long(argc + 1, argv - 1, "", lo, &li)) != -1) {
@@ -532,6 +554,11 @@ int bench_fanout_main(int argc, char **argv)
 			if (prof_parse(optarg) < 0)
 				goto usage;
 			break;
+		case 'm':
+			if (strcmp(optarg, "auto") && strcmp(optarg, "huge") && strcmp(optarg, "4k"))
+				goto usage;
+			g_mem_mode = optarg;
+			break;
 		default:
 			goto usage;
 		}
@@ -542,6 +569,13 @@ int bench_fanout_main(int argc, char **argv)
 	if (!isatty(2))
 		g_progress = 0;
 	sg_log_level_set(SG_LOG_WARN);
+	unsigned long hp_mb = hugepages_free_mb();
+	if (!strcmp(g_mem_mode, "huge") || (!strcmp(g_mem_mode, "auto") && hp_mb >= 1600)) {
+		eal[3] = "--in-memory"; /* hugepages, no files: -m 1536 of them */
+		snprintf(g_mem_desc, sizeof(g_mem_desc), "2 MB hugepages (%lu MB free)", hp_mb);
+	} else {
+		snprintf(g_mem_desc, sizeof(g_mem_desc), "4 KiB pages (--no-huge; %lu MB of hugepages free)", hp_mb);
+	}
 	if (rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])) - 1, eal) < 0) {
 		fprintf(stderr, "sg-bench: EAL init failed: %s\n", rte_strerror(rte_errno));
 		return 1;
@@ -564,6 +598,7 @@ int bench_fanout_main(int argc, char **argv)
 	return 0;
 usage:
 	fprintf(stderr, "usage: sg-bench fanout [--json] [--reps N] [--viewers 1,100,1000,10000,100000]\n"
-			"       [--sizes 160,1200] [--profiles all|cm80,cm32,gcm128,gcm256] [--quiet]\n");
+			"       [--sizes 160,1200] [--profiles all|cm80,cm32,gcm128,gcm256] [--quiet]\n"
+			"       [--mem auto|huge|4k]   (auto: 2 MB hugepages when 1600 MB are free)\n");
 	return 2;
 }
