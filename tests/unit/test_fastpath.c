@@ -443,6 +443,7 @@ int main(void)
 		CU_add_test(s, "2 workers: fan-out across workers, leave, remote-only stream", t_mw_fanout2);
 		CU_add_test(s, "3 workers: fan-out across workers, leave, remote-only stream", t_mw_fanout3);
 		CU_add_test(s, "2 workers: ring_full while a worker is not polled", t_mw_ring_full);
+		CU_add_test(s, "2 workers: STUN/SRTCP on the other worker's queue go to the owner", t_mw_viewer_fwd);
 		CU_add_test(s, "2 workers: viewer churn and slot reuse (manual)", t_mw_churn_manual);
 		CU_add_test(s, "2 worker lcores: viewer churn and slot reuse under RCU", t_mw_churn_threads);
 	} else
