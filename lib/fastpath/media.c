@@ -170,8 +170,10 @@ void sg_fp_media_fini(struct sg_fp *fp)
 			rte_ring_free(w->pkt_ring);
 		}
 		if (w->cmd_ring) {
+			/* Commands the workers never ran (posted after sg_fp_stop) are
+			 * also in g_pending and were freed above with what they carry. */
 			while (rte_ring_sc_dequeue(w->cmd_ring, &obj) == 0)
-				rte_free(obj);
+				;
 			rte_ring_free(w->cmd_ring);
 		}
 		sg_srtp_engine_free(w->srtp);

@@ -446,6 +446,7 @@ int main(void)
 		CU_add_test(s, "2 workers: STUN/SRTCP on the other worker's queue go to the owner", t_mw_viewer_fwd);
 		CU_add_test(s, "2 workers: viewer churn and slot reuse (manual)", t_mw_churn_manual);
 		CU_add_test(s, "2 worker lcores: viewer churn and slot reuse under RCU", t_mw_churn_threads);
+		CU_add_test(s, "2 workers: commands posted after stop are released once", t_mw_cmds_after_stop);
 	} else
 		fprintf(stderr, "EAL init failed (%s): fan-out test not run\n", rte_strerror(rte_errno));
 	CU_basic_set_mode(CU_BRM_VERBOSE);
