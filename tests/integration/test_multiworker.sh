@@ -9,13 +9,14 @@
 # viewer decrypts every packet (0 auth failures, 0 loss), both workers own
 # viewers, fan out and receive on their own RX queue, the second worker gets
 # source references (fwd_rx), no fast-path drops, no mbuf left at shutdown.
-#   MW_VIEWERS (30) MW_SECONDS (15) MW_RAMP (25)
+#   MW_VIEWERS (30) MW_SECONDS (15) MW_RAMP (25) MW_TRANSPORT (tcp | udp)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ingest_lib.sh"
 MW_VIEWERS=${MW_VIEWERS:-30}
 MW_SECONDS=${MW_SECONDS:-15}
 MW_RAMP=${MW_RAMP:-25}
+MW_TRANSPORT=${MW_TRANSPORT:-tcp}   # udp: the camera's RTP reaches the workers through the port
 MW_MIN_PACKETS=$((MW_SECONDS * 30))
 LOADGEN=${LG_BIN:-$SG_BUILD/tools/loadgen/sg-loadgen}
 [ -x "$LOADGEN" ] || sg_fail "$LOADGEN not built"
@@ -30,7 +31,7 @@ sg_netns_up
 sg_config "paths:
   cam:
     source: rtsp://$SG_CLI_IP:8554/cam
-    transport: tcp"
+    transport: $MW_TRANSPORT"
 # lcore ids 0 (main), 1, 2 (workers); qpairs=2 in the device string wins over
 # the af_packet profile's qpairs=1 (one RX/TX queue pair per worker).
 python3 - "$SG_TMP/streamgate.yaml" "$MAIN_CPU" "$WORKER_CPU" <<'PY'
