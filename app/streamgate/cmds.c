@@ -111,9 +111,12 @@ static int cmd_lcores(void *arg, int argc, char **argv, struct sg_ctl_out *o)
 {
 	/* busy_cycles: TSC cycles of loop iterations that did work (the CPU a
 	 * polling worker really needs); total_cycles since the loop started. */
+	/* fanout_pkts: SRTP packets this worker sent to its own viewers; fwd_rx:
+	 * packets other workers / the control plane handed it (source references,
+	 * ingest pushes, viewers' packets, DTLS to send). */
 	static const char *const cols[] = {"lcore", "role", "busy_pct", "loops", "busy_loops",
-					   "rx_pkts", "tx_pkts", "drops", "busy_cycles",
-					   "total_cycles", "tsc_hz"};
+					   "rx_pkts", "tx_pkts", "drops", "fanout_pkts", "fwd_rx",
+					   "busy_cycles", "total_cycles", "tsc_hz"};
 	struct sg_app *app = arg;
 	const struct sg_stats_lcore *lc[SG_FP_MAX_WORKERS];
 	unsigned n;
@@ -125,13 +128,8 @@ static int cmd_lcores(void *arg, int argc, char **argv, struct sg_ctl_out *o)
 	sg_ctl_out_cell_u64(o, app->cfg.main_lcore);
 	sg_ctl_out_cell_str(o, "control");
 	sg_ctl_out_cell_double(o, 0);
-	sg_ctl_out_cell_u64(o, 0);
-	sg_ctl_out_cell_u64(o, 0);
-	sg_ctl_out_cell_u64(o, 0);
-	sg_ctl_out_cell_u64(o, 0);
-	sg_ctl_out_cell_u64(o, 0);
-	sg_ctl_out_cell_u64(o, 0);
-	sg_ctl_out_cell_u64(o, 0);
+	for (unsigned i = 0; i < 9; i++)
+		sg_ctl_out_cell_u64(o, 0);
 	sg_ctl_out_cell_u64(o, rte_get_tsc_hz());
 	for (unsigned w = 0; w < n; w++) {
 		struct sg_stats_port s;
@@ -147,6 +145,8 @@ static int cmd_lcores(void *arg, int argc, char **argv, struct sg_ctl_out *o)
 		sg_ctl_out_cell_u64(o, s.c[SG_STATS_RX_PKTS]);
 		sg_ctl_out_cell_u64(o, s.c[SG_STATS_TX_PKTS]);
 		sg_ctl_out_cell_u64(o, sg_stats_drops_total(&s));
+		sg_ctl_out_cell_u64(o, s.c[SG_STATS_FANOUT_PKTS]);
+		sg_ctl_out_cell_u64(o, s.c[SG_STATS_FWD_RX]);
 		sg_ctl_out_cell_u64(o, lc[w]->busy_cycles);
 		sg_ctl_out_cell_u64(o, lc[w]->total_cycles);
 		sg_ctl_out_cell_u64(o, rte_get_tsc_hz());

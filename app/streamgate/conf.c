@@ -79,6 +79,9 @@ int sg_app_fp_conf_build(const struct sg_config *cfg, struct sg_fp_conf *fpc, ch
 	fpc->eal.n_workers = cfg->n_workers;
 	for (unsigned i = 0; i < cfg->n_workers; i++)
 		fpc->eal.workers[i] = cfg->workers[i];
+	fpc->eal.n_worker_cpus = cfg->n_worker_cpus;
+	for (unsigned i = 0; i < cfg->n_worker_cpus; i++)
+		fpc->eal.worker_cpus[i] = cfg->worker_cpus[i];
 	fpc->eal.hugepages = cfg->hugepages;
 	fpc->eal.mem_mb = cfg->mem_mb;
 	fpc->eal.log_level = cfg->log_level;

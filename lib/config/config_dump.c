@@ -65,6 +65,11 @@ int sg_config_dump(const struct sg_config *c, char *buf, size_t len)
 	P("lcores:\n  main: %u\n  workers: [", c->main_lcore);
 	for (unsigned i = 0; i < c->n_workers && i < SG_CONFIG_MAX_WORKERS; i++)
 		P("%s%u", i ? ", " : "", c->workers[i]);
+	if (c->n_worker_cpus) {
+		P("]\n  worker_cpus: [");
+		for (unsigned i = 0; i < c->n_worker_cpus && i < SG_CONFIG_MAX_WORKERS; i++)
+			P("%s%u", i ? ", " : "", c->worker_cpus[i]);
+	}
 	P("]\nmemory:\n  hugepages: %s\n  size_mb: %u\n  file_prefix: ", c->hugepages ? "true" : "false",
 	  c->mem_mb);
 	Q(c->file_prefix);

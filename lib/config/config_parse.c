@@ -147,6 +147,34 @@ static int fn_workers(struct sg_yp *y, void *obj, const struct sg_yfield *f)
 	return 0;
 }
 
+/* lcores.worker_cpus: the CPU of each worker lcore; a CPU may repeat. */
+static int fn_worker_cpus(struct sg_yp *y, void *obj, const struct sg_yfield *f)
+{
+	struct sg_config *c = obj;
+	struct sg_config_marks *mk = &CP(y)->mk;
+	unsigned n = 0;
+	int rc;
+
+	SG_UNUSED(f);
+	if ((rc = sg_yp_seq_begin(y, &mk->worker_cpus_list)))
+		return rc;
+	while ((rc = sg_yp_seq_item(y)) == 1) {
+		size_t old = sg_yp_push_index(y, n);
+		uint64_t v;
+		yaml_mark_t m = *sg_yp_mark(y);
+		if (n == SG_CONFIG_MAX_WORKERS)
+			return sg_yp_errf(y, &m, "too many cpus (max %d)", SG_CONFIG_MAX_WORKERS);
+		if ((rc = sg_yp_uint(y, 0, SG_CONFIG_MAX_LCORE, &v, &m)))
+			return rc;
+		c->worker_cpus[n++] = (unsigned)v;
+		sg_yp_pop(y, old);
+	}
+	if (rc < 0)
+		return rc;
+	c->n_worker_cpus = n;
+	return 0;
+}
+
 /* "a.b.c.d" strictly (inet_pton: no octal, no short forms). */
 static int parse_ipv4(const char *s, uint32_t *out)
 {
@@ -382,8 +410,9 @@ static int fn_lcores(struct sg_yp *y, void *obj, const struct sg_yfield *f)
 	static const struct sg_yfield t[] = {
 		{"main", SG_YF_UINT, CFG_OFF(main_lcore), sizeof(unsigned), 0, SG_CONFIG_MAX_LCORE, 0, false, NULL},
 		{"workers", SG_YF_FN, 0, 0, 0, 0, 0, false, fn_workers},
+		{"worker_cpus", SG_YF_FN, 0, 0, 0, 0, 0, false, fn_worker_cpus},
 	};
-	yaml_mark_t m[2];
+	yaml_mark_t m[3];
 	int rc;
 	SG_UNUSED(f);
 	if ((rc = section(y, obj, t, SG_ARRAY_SIZE(t), m)))

@@ -144,7 +144,7 @@ enum { SG_HF_SOURCE, SG_HF_TRANSPORT, SG_HF_ONDEMAND, SG_HF_TOKEN, SG_HF_USER, S
 /** Where things were in the file, so that cross-field errors can name line:col. */
 struct sg_config_marks {
 	bool workers_set, ports_set;
-	yaml_mark_t root, main, workers_list, mbufs, cache, ports_list;
+	yaml_mark_t root, main, workers_list, worker_cpus_list, mbufs, cache, ports_list;
 	yaml_mark_t workers[SG_CONFIG_MAX_WORKERS];
 	yaml_mark_t port_item[SG_CONFIG_MAX_PORTS];
 	yaml_mark_t port[SG_CONFIG_MAX_PORTS][SG_PF__N];   /* map mark when the key is absent */

@@ -112,6 +112,17 @@ static int check_lcores(struct vctx *v)
 			return verr(v, wm, kp, "cpu %u is the main lcore (lcores.main)", c->workers[i]);
 		}
 	}
+	/* An empty list: lcore id = CPU id. Otherwise one CPU per worker. */
+	if (c->n_worker_cpus && c->n_worker_cpus != c->n_workers)
+		return verr(v, MK(worker_cpus_list), "lcores.worker_cpus",
+			    "lists %u cpus for %u workers (one per worker, same order)", c->n_worker_cpus,
+			    c->n_workers);
+	for (unsigned i = 0; i < c->n_worker_cpus && i < SG_CONFIG_MAX_WORKERS; i++)
+		if (c->worker_cpus[i] > SG_CONFIG_MAX_LCORE) {
+			snprintf(kp, sizeof(kp), "lcores.worker_cpus[%u]", i);
+			return verr(v, MK(worker_cpus_list), kp, "value %u out of range 0..%d",
+				    c->worker_cpus[i], SG_CONFIG_MAX_LCORE);
+		}
 	return 0;
 }
 

@@ -78,6 +78,11 @@ struct sg_config {
 	uint32_t ctl_mode;                  /* ctl.mode, octal string "0660", default 0660 */
 	unsigned main_lcore;                /* lcores.main, default 0 */
 	unsigned workers[SG_CONFIG_MAX_WORKERS]; unsigned n_workers;  /* lcores.workers, default [1] */
+	unsigned worker_cpus[SG_CONFIG_MAX_WORKERS]; unsigned n_worker_cpus;
+	                                    /* lcores.worker_cpus, default [] = each lcore runs on the CPU
+	                                     * of its id; else one CPU per worker (same order), repeats
+	                                     * allowed: several workers share a CPU (dev, CI; use
+	                                     * fastpath.idle_sleep_us), EAL --lcores */
 	bool hugepages;                     /* memory.hugepages, default false -> EAL --no-huge */
 	unsigned mem_mb;                    /* memory.size_mb, default 512, 64..65536 */
 	char file_prefix[64];               /* memory.file_prefix, default "streamgate" (EAL --file-prefix) */

@@ -54,22 +54,35 @@ int sg_fp_eal_args_build(const struct sg_fp_conf *conf, const char *prog, char *
 			 int max_args, char *buf, size_t buflen)
 {
 	struct argv_builder b = {.argv = argv, .max = max_args, .buf = buf, .len = buflen};
-	char lcores[512];
+	char lcores[1024];
 	size_t off = 0;
 	bool any_pci = false;
 
-	if (!conf->eal.n_workers || conf->eal.n_workers > SG_FP_MAX_WORKERS)
+	if (!conf->eal.n_workers || conf->eal.n_workers > SG_FP_MAX_WORKERS ||
+	    (conf->eal.n_worker_cpus && conf->eal.n_worker_cpus != conf->eal.n_workers))
 		return -EINVAL;
 	if (max_args < 2 || buflen == 0)
 		return -ENOSPC;
 	add(&b, "%s", prog);
-	if (sg_bprintf(lcores, sizeof(lcores), &off, "%u", conf->eal.main_lcore))
-		return -ENOSPC;
-	for (unsigned i = 0; i < conf->eal.n_workers; i++)
-		if (sg_bprintf(lcores, sizeof(lcores), &off, ",%u", conf->eal.workers[i]))
+	if (conf->eal.n_worker_cpus) {
+		/* lcore@cpu: lcore ids are names, several may run on one CPU. */
+		if (sg_bprintf(lcores, sizeof(lcores), &off, "--lcores=%u@%u", conf->eal.main_lcore,
+			       conf->eal.main_lcore))
 			return -ENOSPC;
-	add(&b, "-l");
-	add(&b, "%s", lcores);
+		for (unsigned i = 0; i < conf->eal.n_workers; i++)
+			if (sg_bprintf(lcores, sizeof(lcores), &off, ",%u@%u", conf->eal.workers[i],
+				       conf->eal.worker_cpus[i]))
+				return -ENOSPC;
+		add(&b, "%s", lcores);
+	} else {
+		if (sg_bprintf(lcores, sizeof(lcores), &off, "%u", conf->eal.main_lcore))
+			return -ENOSPC;
+		for (unsigned i = 0; i < conf->eal.n_workers; i++)
+			if (sg_bprintf(lcores, sizeof(lcores), &off, ",%u", conf->eal.workers[i]))
+				return -ENOSPC;
+		add(&b, "-l");
+		add(&b, "%s", lcores);
+	}
 	add(&b, "--main-lcore=%u", conf->eal.main_lcore);
 	if (conf->eal.hugepages) {
 		add(&b, "-m");

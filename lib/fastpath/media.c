@@ -32,7 +32,13 @@ struct pending {
 
 static struct pending g_pending[MAX_PENDING];
 static unsigned g_n_pending;
-static int g_free[MAX_PENDING];     /* viewers waiting for an RCU grace period */
+/* A removed viewer on its way back to the free slots. */
+struct free_ent {
+	int viewer;
+	uint32_t ring_pos;      /* its owner's packet ring (producer tail) when the DEL was seen done */
+	bool ring_wait;         /* the owner has not dequeued up to ring_pos yet */
+};
+static struct free_ent g_free[MAX_PENDING];  /* viewers waiting for their slot's release */
 static unsigned g_n_free;
 static struct sg_srtp_engine *g_ctl_srtp;
 
@@ -193,8 +199,10 @@ void sg_fp_media_fini(struct sg_fp *fp)
 			rte_ring_free(w->pkt_ring);
 		}
 		if (w->cmd_ring) {
+			/* Commands the workers never ran (posted after sg_fp_stop) are
+			 * also in g_pending and were freed above with what they carry. */
 			while (rte_ring_sc_dequeue(w->cmd_ring, &obj) == 0)
-				rte_free(obj);
+				;
 			rte_ring_free(w->cmd_ring);
 		}
 		sg_srtp_engine_free(w->srtp);
@@ -764,19 +772,38 @@ void sg_fp_tick(struct sg_fp *fp)
 		}
 		if (c->type == SG_FP_CMD_DEL) {
 			struct sg_fp_viewer *v = &fp->viewers[c->viewer];
+			struct rte_ring *r = fp->workers[v->owner]->pkt_ring;
 			flows_forget(fp, c->viewer);
-			v->free_token = rte_rcu_qsbr_start(fp->qsbr);
-			g_free[g_n_free++] = c->viewer;
+			/* Mbufs queued to the owner before now may name the slot (a DTLS
+			 * record to send: SEND carries the slot index). The owner runs
+			 * commands before its packet ring, so they can outlive the DEL
+			 * and several quiescent states (a backlog longer than a burst):
+			 * the slot is not reused before the owner dequeued them. */
+			g_free[g_n_free++] = (struct free_ent){
+				.viewer = c->viewer, .ring_wait = true,
+				.ring_pos = __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE)};
 		}
 		cmd_free(c);
 	}
 	g_n_pending = keep;
-	/* Reclaim removed viewers once every worker has passed a quiescent state. */
+	/* Reclaim removed viewers once their owner dequeued what was queued
+	 * for them and every worker has passed a quiescent state since. */
 	keep = 0;
 	for (unsigned i = 0; i < g_n_free; i++) {
-		struct sg_fp_viewer *v = &fp->viewers[g_free[i]];
+		struct free_ent *fe = &g_free[i];
+		struct sg_fp_viewer *v = &fp->viewers[fe->viewer];
+		if (fe->ring_wait) {
+			const struct rte_ring *r = fp->workers[v->owner]->pkt_ring;
+			if ((int32_t)(__atomic_load_n(&r->cons.tail, __ATOMIC_ACQUIRE) - fe->ring_pos) < 0) {
+				g_free[keep++] = *fe;
+				continue;
+			}
+			/* Dequeued: handled before the owner's next quiescent state. */
+			fe->ring_wait = false;
+			v->free_token = rte_rcu_qsbr_start(fp->qsbr);
+		}
 		if (fp->running && rte_rcu_qsbr_check(fp->qsbr, v->free_token, false) != 1)
-			g_free[keep++] = g_free[i];
+			g_free[keep++] = *fe;
 		else
 			viewer_reclaim(fp, v);
 	}

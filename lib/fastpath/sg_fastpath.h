@@ -51,6 +51,10 @@ struct sg_fp_eal_conf {
 	unsigned main_lcore;
 	unsigned workers[SG_FP_MAX_WORKERS];
 	unsigned n_workers;
+	/** CPU of each worker lcore (n_worker_cpus = n_workers; repeats allowed:
+	 *  workers sharing a CPU). 0 = every lcore runs on the CPU of its id. */
+	unsigned worker_cpus[SG_FP_MAX_WORKERS];
+	unsigned n_worker_cpus;
 	bool hugepages;
 	unsigned mem_mb;
 	char file_prefix[64];
@@ -80,12 +84,14 @@ struct sg_fp_conf {
 };
 
 /**
- * Build the EAL argument vector for conf: -l/--main-lcore from the lcores,
+ * Build the EAL argument vector for conf: -l/--main-lcore from the lcores
+ * (--lcores=main@main,worker@cpu,... when worker_cpus are given),
  * --no-huge -m N or -m N with hugepages, --file-prefix, --no-shconf when
  * without hugepages, -a PCI for PCI ports (--no-pci when there are none),
  * --vdev for vdev ports (device + profile devargs).
  * Strings are written into buf; argv gets pointers into it, argv[0] = prog.
- * Returns argc, or -ENOSPC (buf or argv too small) / -EINVAL (no workers).
+ * Returns argc, or -ENOSPC (buf or argv too small) / -EINVAL (no workers, or
+ * n_worker_cpus neither 0 nor n_workers).
  */
 int sg_fp_eal_args_build(const struct sg_fp_conf *conf, const char *prog, char **argv,
 			 int max_args, char *buf, size_t buflen);

@@ -383,6 +383,42 @@ static void t_lcores(void)
 	off -= 2;
 	sg_bprintf(y, sizeof(y), &off, ", 64]\n");
 	ERR(y, "t.yaml:4:259: lcores.workers[64]: too many workers (max 64)");
+
+	/* worker_cpus: lcore ids are names, the CPUs may repeat (workers sharing one). */
+	OK(P0 "lcores:\n  main: 0\n  workers: [1, 2]\n  worker_cpus: [1, 1]\n");
+	CU_ASSERT_EQUAL(cfg.n_workers, 2);
+	CU_ASSERT_EQUAL(cfg.n_worker_cpus, 2);
+	CU_ASSERT(cfg.worker_cpus[0] == 1 && cfg.worker_cpus[1] == 1);
+	OK(P0 "lcores: {worker_cpus: [0]}\n");   /* default worker 1 on CPU 0 */
+	CU_ASSERT(cfg.n_workers == 1 && cfg.workers[0] == 1 && cfg.worker_cpus[0] == 0);
+	OK(P0 "lcores: {workers: [1, 2], worker_cpus: []}\n");
+	CU_ASSERT_EQUAL(cfg.n_worker_cpus, 0);
+	ERR(P0 "lcores:\n  workers: [1, 2]\n  worker_cpus: [1]\n",
+	    "t.yaml:4:16: lcores.worker_cpus: lists 1 cpus for 2 workers (one per worker, same order)");
+	ERR(P0 "lcores: {worker_cpus: [1, 1]}\n",
+	    "t.yaml:2:23: lcores.worker_cpus: lists 2 cpus for 1 workers (one per worker, same order)");
+	ERR(P0 "lcores: {workers: [1, 2], worker_cpus: [1, 128]}\n",
+	    "t.yaml:2:44: lcores.worker_cpus[1]: value 128 out of range 0..127");
+	ERR(P0 "lcores: {worker_cpus: 1}\n", "t.yaml:2:23: lcores.worker_cpus: expected a list, got a scalar");
+	/* the validator checks configurations built in code too */
+	sg_config_init(&cfg);
+	cfg.n_worker_cpus = 3;
+	CU_ASSERT_EQUAL(sg_config_validate(&cfg, err, sizeof(err)), -EINVAL);
+}
+
+/* The dump shows worker_cpus only when set, and loads back. */
+static void t_lcores_dump(void)
+{
+	static char d[1 << 16];
+	OK(P0 "lcores:\n  main: 0\n  workers: [1, 2, 3]\n  worker_cpus: [1, 1, 0]\n");
+	CU_ASSERT_EQUAL_FATAL(sg_config_dump(&cfg, d, sizeof(d)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "lcores:\n  main: 0\n  workers: [1, 2, 3]\n  worker_cpus: [1, 1, 0]\n"));
+	sg_config_init(&cfg2);
+	CU_ASSERT_EQUAL(sg_config_load_buf(&cfg2, "d.yaml", d, strlen(d), err, sizeof(err)), 0);
+	CU_ASSERT(cfg2.n_worker_cpus == 3 && cfg2.worker_cpus[2] == 0);
+	OK(P0 "lcores: {workers: [1, 2]}\n");
+	CU_ASSERT_EQUAL_FATAL(sg_config_dump(&cfg, d, sizeof(d)), 0);
+	CU_ASSERT_PTR_NULL(strstr(d, "worker_cpus"));
 }
 
 static void t_duplicates(void)
@@ -813,6 +849,7 @@ int main(void)
 	CU_add_test(s, "types", t_types);
 	CU_add_test(s, "ipv4/cidr/gateway", t_ipv4);
 	CU_add_test(s, "lcores", t_lcores);
+	CU_add_test(s, "lcores.worker_cpus dump", t_lcores_dump);
 	CU_add_test(s, "duplicate keys", t_duplicates);
 	CU_add_test(s, "documents, syntax, anchors, tags", t_document);
 	CU_add_test(s, "files", t_files);

@@ -5,6 +5,7 @@
  */
 #include <CUnit/Basic.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -65,7 +66,31 @@ static void t_eal_args(void)
 		"sg -l 0,1,3 --main-lcore=0 -m 512 --file-prefix=sgt --no-telemetry --log-level=6 "
 		"--vdev=net_af_packet0,iface=sg-nic,qpairs=1,framecnt=512 -a 0000:03:00.1");
 
+	/* Two workers sharing CPU 1 (lcores.worker_cpus): --lcores instead of -l. */
+	c = base_conf();
+	c.eal.workers[1] = 2;
+	c.eal.n_workers = 2;
+	c.eal.worker_cpus[0] = 1;
+	c.eal.worker_cpus[1] = 1;
+	c.eal.n_worker_cpus = 2;
+	n = sg_fp_eal_args_build(&c, "sg", argv, 64, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(joined(argv, n),
+		"sg --lcores=0@0,1@1,2@1 --main-lcore=0 --no-huge -m 512 --no-shconf --file-prefix=sgt "
+		"--no-telemetry --log-level=6 --vdev=net_af_packet0,iface=sg-nic,qpairs=1,framecnt=512 --no-pci");
+	c.eal.n_worker_cpus = 1;   /* one CPU per worker or none */
+	CU_ASSERT_EQUAL(sg_fp_eal_args_build(&c, "sg", argv, 64, buf, sizeof(buf)), -EINVAL);
+	/* 64 workers on CPUs 64..127 still fit. */
+	c.eal.main_lcore = 127;
+	c.eal.n_workers = c.eal.n_worker_cpus = 64;
+	for (unsigned i = 0; i < 64; i++)
+		c.eal.workers[i] = 63 - i, c.eal.worker_cpus[i] = 64 + i;
+	n = sg_fp_eal_args_build(&c, "sg", argv, 64, buf, sizeof(buf));
+	CU_ASSERT_TRUE(n > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(joined(argv, n), "--lcores=127@127,63@64,62@65,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(joined(argv, n), ",0@127 --main-lcore=127 "));
+
 	/* Errors: no workers, argv too small, buffer too small. */
+	c = base_conf();
 	c.eal.n_workers = 0;
 	CU_ASSERT_EQUAL(sg_fp_eal_args_build(&c, "sg", argv, 64, buf, sizeof(buf)), -EINVAL);
 	c = base_conf();
@@ -206,8 +231,9 @@ static void fo_idle(struct sg_fp *fp)
 	sg_fp_tick(fp);
 }
 
-/* One RTP packet: video = H.264 IDR or non-IDR slice, else an audio frame. */
-static void fo_push(struct sg_fp *fp, int sid, bool video, bool key)
+/* One RTP packet: video = H.264 IDR or non-IDR slice, else an audio frame.
+ * Queued to the stream's ingest worker; nothing is polled. */
+static void fo_pkt(struct sg_fp *fp, int sid, bool video, bool key)
 {
 	uint8_t p[112];
 	memset(p, 0x5a, sizeof(p));
@@ -223,6 +249,12 @@ static void fo_push(struct sg_fp *fp, int sid, bool video, bool key)
 	p[8] = video ? 0x11 : 0x22;
 	p[12] = key ? 0x65 : 0x41;
 	CU_ASSERT_EQUAL(sg_fp_ingest_push(fp, sid, p, sizeof(p)), 0);
+}
+
+/* One packet, then worker 0 runs until idle (one-worker tests). */
+static void fo_push(struct sg_fp *fp, int sid, bool video, bool key)
+{
+	fo_pkt(fp, sid, video, key);
 	fo_idle(fp);
 }
 
@@ -416,10 +448,33 @@ static void t_slab(void)
 	CU_ASSERT_EQUAL(s.n_chunks, 0);
 }
 
+#include "test_fastpath_mw.inc"
+
+/* --lcores: lcores 0 (main) to 3 (workers) all float over the first two CPUs
+ * this process may use, so the multi-worker tests run on any machine. */
+static void lcores_arg(char *buf, size_t len)
+{
+	cpu_set_t set;
+	int cpus[2], n = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
+			if (CPU_ISSET(c, &set))
+				cpus[n++] = c;
+	if (n == 0)
+		snprintf(buf, len, "--lcores=(0-3)@0");
+	else if (n == 1)
+		snprintf(buf, len, "--lcores=(0-3)@%d", cpus[0]);
+	else
+		snprintf(buf, len, "--lcores=(0-3)@(%d,%d)", cpus[0], cpus[1]);
+}
+
 int main(void)
 {
-	char *eal[] = {"test_fastpath", "-l", "0", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
-		       "--log-level", "error", NULL};
+	char lcores[64];
+	lcores_arg(lcores, sizeof(lcores));
+	char *eal[] = {"test_fastpath", lcores, "--main-lcore=0", "--no-huge", "-m", "256", "--no-pci",
+		       "--no-shconf", "--log-level", "error", NULL};
 	bool have_eal = rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])) - 1, eal) >= 0;
 
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -430,8 +485,15 @@ int main(void)
 	if (have_eal) {
 		CU_add_test(s, "SRTP context slab", t_slab);
 		CU_add_test(s, "fan-out: joins, leaves, array growth", t_fanout);
-	}
-	else
+		CU_add_test(s, "2 workers: fan-out across workers, leave, remote-only stream", t_mw_fanout2);
+		CU_add_test(s, "3 workers: fan-out across workers, leave, remote-only stream", t_mw_fanout3);
+		CU_add_test(s, "2 workers: ring_full while a worker is not polled", t_mw_ring_full);
+		CU_add_test(s, "2 workers: STUN/SRTCP on the other worker's queue go to the owner", t_mw_viewer_fwd);
+		CU_add_test(s, "2 workers: a record queued for a removed viewer never reaches its slot's next viewer", t_mw_send_after_del);
+		CU_add_test(s, "2 workers: viewer churn and slot reuse (manual)", t_mw_churn_manual);
+		CU_add_test(s, "2 worker lcores: viewer churn and slot reuse under RCU", t_mw_churn_threads);
+		CU_add_test(s, "2 workers: commands posted after stop are released once", t_mw_cmds_after_stop);
+	} else
 		fprintf(stderr, "EAL init failed (%s): fan-out test not run\n", rte_strerror(rte_errno));
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
