@@ -426,15 +426,16 @@ static void stun_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct rte_m
 
 	memcpy(src.addr, &ip->src_addr, 4);
 	r = sg_stun_answer(&cfg, pl, plen, &src, out, sizeof(out), &ans);
-	sg_stun_stats_count(&w->stun_stats, r);
 	if (!ans.len || !lc.v) {
 		/* Unauthenticated: no answer at all (no amplification). */
+		sg_stun_stats_count(&w->stun_stats, r);
 		drop(w, wp->idx, m, SG_STATS_DROP_STUN_FAIL);
 		return;
 	}
 	struct sg_fp_viewer *v = lc.v;
 	if (forward_to_owner(w, v, m, wp->idx))
-		return;
+		return; /* counted by the owner, which checks it again */
+	sg_stun_stats_count(&w->stun_stats, r);
 	if (ans.code == 0) {
 		bool moved = !v->selected || v->remote_ip_be != ip->src_addr ||
 			     v->remote_port_be != udp->src_port;
