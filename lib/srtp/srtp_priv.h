@@ -60,12 +60,13 @@ struct sg_srtp_rtcp_tail {
 
 /*
  * Per-peer context:
- *   [line 0: protect state][line 1: salts, SRTCP auth key, magic]
+ *   [line 0: everything protect reads or writes besides the keys]
+ *   [line 1: receive state, SRTCP salt and raw auth key]
  *   [SRTP key block, 64-byte aligned, keys_off bytes][SRTCP tail][pad to 64]
- * The first cache line holds everything protect touches besides the salt,
- * the magic (line 1) and the keys. Only the SRTP (RTP) keys are stored
- * expanded (AES round keys + HMAC-SHA1 ipad/opad states, or the GCM key
- * tables); the SRTCP keys are stored raw, see struct sg_srtp_rtcp_tail.
+ * Protect touches line 0 and the key block only (a fan-out to 100k viewers
+ * reads each context from DRAM: every line counts). Only the SRTP (RTP) keys
+ * are stored expanded (AES round keys + HMAC-SHA1 ipad/opad states, or the
+ * GCM key tables); the SRTCP keys are stored raw, see struct sg_srtp_rtcp_tail.
  */
 struct sg_srtp_ctx {
 	alignas(64)
@@ -81,27 +82,29 @@ struct sg_srtp_ctx {
 	uint32_t ts_delta;
 	uint16_t seq_delta;
 	uint16_t keys_off;    /* size of the SRTP key block (offset of the SRTCP tail) */
-	uint32_t roc0;        /* initial ROC */
-	uint32_t rtcp_tx_index;
+	uint32_t magic;
 	uint64_t rtp_top;     /* highest RTP index (ROC << 16 | seq) */
-	uint64_t rtp_mask;    /* replay bitmap, bit d = index rtp_top - d seen */
 	uint64_t rtp_count;   /* packets processed with the SRTP key */
 	uint64_t rtp_bytes;   /* SRTP bytes produced (header + payload + tag) */
 	/* Session salts, zero-padded to 16 bytes so that IVs are built from two
 	 * 8-byte loads (no partial-store forwarding stalls). */
 	alignas(16) uint8_t rtp_salt[16];
+	/* --- line 1 --- */
+	uint64_t rtp_mask;    /* replay bitmap (receive), bit d = index rtp_top - d seen */
+	uint32_t roc0;        /* initial ROC (read once, by the first packet) */
+	uint32_t rtcp_tx_index;
 	alignas(16) uint8_t rtcp_salt[16];
 	uint8_t rtcp_auth[SG_SRTP_HMAC_KEY]; /* raw SRTCP HMAC-SHA1 key (AES-CM only) */
 	uint32_t rtcp_count;  /* SRTCP packets received with the SRTCP key (< 2^31) */
-	uint32_t magic;
 	uint32_t size;
 	alignas(64) uint8_t keys[];
 };
 
-/* Layout guards: the protect state line is unchanged by the SRTCP tail. */
-_Static_assert(offsetof(struct sg_srtp_ctx, rtp_count) == 48, "protect state in line 0");
-_Static_assert(offsetof(struct sg_srtp_ctx, rtp_bytes) == 56, "protect counters in line 0");
-_Static_assert(offsetof(struct sg_srtp_ctx, rtp_salt) == 64, "rtp_salt opens line 1");
+/* Layout guards: protect's state, counters, magic and salt in line 0. */
+_Static_assert(offsetof(struct sg_srtp_ctx, magic) < 64, "magic in line 0");
+_Static_assert(offsetof(struct sg_srtp_ctx, rtp_bytes) + 8 <= 48, "protect counters in line 0");
+_Static_assert(offsetof(struct sg_srtp_ctx, rtp_salt) == 48, "rtp_salt closes line 0");
+_Static_assert(offsetof(struct sg_srtp_ctx, rtp_mask) == 64, "receive state opens line 1");
 _Static_assert(offsetof(struct sg_srtp_ctx, keys) == 128, "SRTP keys at a 64-byte boundary");
 _Static_assert(sizeof(struct sg_srtp_cm_keys) % 16 == 0, "SRTCP tail 16-byte aligned");
 

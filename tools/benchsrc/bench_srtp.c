@@ -153,18 +153,38 @@ static IMB_MGR *mgr_for(enum sg_srtp_arch a)
 
 double bench_srtp_bound(enum sg_srtp_arch arch, enum sg_srtp_profile p, unsigned payload, int reps)
 {
-	static struct bound_keys kv[BURST];
+	return bench_srtp_bound_keys(arch, p, payload, reps, BURST);
+}
+
+/* The bound with nkeys key sets used in turn, BURST at a time (as a fan-out
+ * to nkeys viewers walks their contexts); outputs stay the same BURST buffers. */
+double bench_srtp_bound_keys(enum sg_srtp_arch arch, enum sg_srtp_profile p, unsigned payload, int reps,
+			     unsigned nkeys)
+{
+	static struct bound_keys kv0[BURST];
+	struct bound_keys *kv = kv0;
 	IMB_MGR *m = mgr_for(arch);
 	int gcm = p >= SG_SRTP_AEAD_AES_128_GCM;
 	unsigned kl = sg_srtp_profile_key_len(p), h = 12, it = iters_for(payload);
 	uint8_t blk[64];
 	double v[64];
 
-	for (int i = 0; i < BURST; i++) {
+	if (nkeys < BURST)
+		nkeys = BURST;
+	if (nkeys > BURST) {
+		kv = aligned_alloc(64, sizeof(*kv) * nkeys);
+		if (!kv) {
+			free_mb_mgr(m);
+			return 0;
+		}
+	}
+	for (unsigned i = 0; i < nkeys; i++) {
 		struct bound_keys *k = &kv[i];
 		uint8_t key[32];
 		memcpy(key, g_master, 32);
 		key[0] ^= (uint8_t)i;
+		key[1] ^= (uint8_t)(i >> 8);
+		key[2] ^= (uint8_t)(i >> 16);
 		if (gcm) {
 			if (kl == 16)
 				IMB_AES128_GCM_PRE(m, key, &k->gk);
@@ -179,16 +199,31 @@ double bench_srtp_bound(enum sg_srtp_arch arch, enum sg_srtp_profile p, unsigned
 			blk[0] ^= (uint8_t)i;
 			IMB_SHA1_ONE_BLOCK(m, blk, k->opad);
 		}
-		memset(k->iv, i, 16);
+		memset(k->iv, (int)i, 16);
 		k->iv[15] = 0;
-		memcpy(g_dst[i], g_src, h);
+		if (i < BURST)
+			memcpy(g_dst[i], g_src, h);
 	}
 	for (int r = -1; r < reps; r++) {
 		double t0 = now_ns();
+		unsigned kn = 0;
 		for (unsigned n = 0; n < it; n++) {
 			for (int i = 0; i < BURST; i++) {
 				IMB_JOB *j = IMB_GET_NEXT_JOB(m);
-				struct bound_keys *k = &kv[i];
+				struct bound_keys *k = &kv[kn];
+				kn = kn + 1 == nkeys ? 0 : kn + 1;
+				if (nkeys > BURST) {
+					/* Key sets from memory: prefetch the one 2 ahead, as the fan-out does. */
+					const uint8_t *pk = (const uint8_t *)&kv[kn + 1 < nkeys ? kn + 1 : 0];
+					const uint8_t *ks = gcm ? pk : (const uint8_t *)((const struct bound_keys *)pk)->enc;
+					unsigned kb = gcm ? (unsigned)sizeof(struct gcm_key_data) : 16 * 11;
+					for (unsigned l = 0; l < kb; l += 64)
+						__builtin_prefetch(ks + l);
+					if (!gcm) {
+						__builtin_prefetch(((const struct bound_keys *)pk)->ipad);
+						__builtin_prefetch(((const struct bound_keys *)pk)->opad);
+					}
+				}
 				uint8_t *out = g_dst[i];
 				j->cipher_direction = IMB_DIR_ENCRYPT;
 				j->chain_order = IMB_ORDER_CIPHER_HASH;
@@ -238,6 +273,8 @@ double bench_srtp_bound(enum sg_srtp_arch arch, enum sg_srtp_profile p, unsigned
 			v[r] = (now_ns() - t0) / ((double)it * BURST);
 	}
 	free_mb_mgr(m);
+	if (kv != kv0)
+		free(kv);
 	return median(v, reps);
 }
 

@@ -18,6 +18,9 @@ double bench_srtp_sg(enum sg_srtp_arch arch, enum sg_srtp_profile p, unsigned pa
 		     enum sg_srtp_arch *used);
 /** Raw ipsec-mb cipher+hash jobs of the same lengths, nothing else. */
 double bench_srtp_bound(enum sg_srtp_arch arch, enum sg_srtp_profile p, unsigned payload, int reps);
+/* The same bound with nkeys (>= the burst) key sets used in turn, as a fan-out to nkeys viewers. */
+double bench_srtp_bound_keys(enum sg_srtp_arch arch, enum sg_srtp_profile p, unsigned payload, int reps,
+			     unsigned nkeys);
 /** Median of `pairs` back-to-back (bound / streamgate) ratios, one rep each. */
 double bench_srtp_paired_ratio(enum sg_srtp_arch arch, enum sg_srtp_profile p, unsigned payload,
 			       int pairs);
