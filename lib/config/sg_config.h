@@ -86,7 +86,7 @@ struct sg_config {
 	bool hugepages;                     /* memory.hugepages, default false -> EAL --no-huge */
 	unsigned mem_mb;                    /* memory.size_mb, default 512, 64..65536 */
 	char file_prefix[64];               /* memory.file_prefix, default "streamgate" (EAL --file-prefix) */
-	unsigned mbufs;                     /* mempool.mbufs, default 16383, 1023..4194303 */
+	unsigned mbufs;                     /* mempool.mbufs (per worker), default 16383, 1023..4194303 */
 	unsigned mbuf_cache;                /* mempool.cache, default 256, 0..512, cache*3/2 <= mbufs */
 	unsigned burst;                     /* fastpath.burst, default 32, 1..256 */
 	unsigned drain_us;                  /* fastpath.tx_drain_us, default 100, 1..100000 */

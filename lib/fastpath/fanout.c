@@ -112,14 +112,13 @@ struct fo_batch {
 static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo_batch *b,
 		     const uint8_t *src, uint16_t len)
 {
-	struct sg_fp *fp = w->fp;
 	unsigned n = b->n, i, ok = 0;
 	uint16_t cap;
 
 	if (!n)
 		return;
 	b->n = 0;
-	if (rte_pktmbuf_alloc_bulk(fp->pool, b->out, n) != 0) {
+	if (rte_pktmbuf_alloc_bulk(w->pool, b->out, n) != 0) {
 		for (i = 0; i < n; i++) {
 			b->e[i]->v->drops++;
 			wstats(w, b->e[i]->port_idx)->drop[SG_STATS_DROP_NO_MBUF]++;
@@ -253,7 +252,7 @@ static void distribute(struct sg_fp_worker *w, struct rte_mbuf *m, int sid, unsi
 static void send_pset(struct sg_fp_worker *w, struct sg_fp_wstream *ws, const struct sg_rtp_hdr *h,
 		      const uint8_t *src, int sid, unsigned port_idx)
 {
-	struct rte_mbuf *p = rte_pktmbuf_alloc(w->fp->pool);
+	struct rte_mbuf *p = rte_pktmbuf_alloc(w->pool);
 	uint8_t *d;
 	int plen;
 
@@ -398,7 +397,7 @@ static void event(struct sg_fp_worker *w, unsigned port_idx, struct rte_mbuf *m,
 {
 	struct sg_fp_meta *meta;
 
-	if (!m && !(m = rte_pktmbuf_alloc(w->fp->pool))) {
+	if (!m && !(m = rte_pktmbuf_alloc(w->pool))) {
 		wstats(w, port_idx)->drop[SG_STATS_DROP_NO_MBUF]++;
 		return;
 	}

@@ -55,14 +55,21 @@ struct sg_fp *sg_fp_create(const struct sg_fp_conf *conf, char *err, size_t errl
 		fp->workers[w]->lcore_id = lc;
 		fp->workers[w]->idx = w;
 	}
-	fp->pool = rte_pktmbuf_pool_create("sg_mbufs", conf->mbufs, conf->mbuf_cache,
-					   RTE_ALIGN(sizeof(struct sg_fp_meta), RTE_MBUF_PRIV_ALIGN),
-					   RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
-	if (!fp->pool) {
-		rc = -rte_errno;
-		snprintf(err, errlen, "cannot create mempool of %u mbufs: %s", conf->mbufs,
-			 rte_strerror(rte_errno));
-		goto err;
+	/* Per-worker mempools of conf->mbufs each, on the worker's socket (its
+	 * per-lcore cache holds a few bursts: conf->mbuf_cache >= burst). */
+	for (unsigned w = 0; w < fp->n_workers; w++) {
+		char pname[RTE_MEMPOOL_NAMESIZE];
+		snprintf(pname, sizeof(pname), "sg_mbufs%u", w);
+		fp->workers[w]->pool = rte_pktmbuf_pool_create(
+			pname, conf->mbufs, conf->mbuf_cache,
+			RTE_ALIGN(sizeof(struct sg_fp_meta), RTE_MBUF_PRIV_ALIGN), RTE_MBUF_DEFAULT_BUF_SIZE,
+			(int)rte_lcore_to_socket_id(fp->workers[w]->lcore_id));
+		if (!fp->workers[w]->pool) {
+			rc = -rte_errno;
+			snprintf(err, errlen, "cannot create mempool of %u mbufs for worker %u: %s",
+				 conf->mbufs, w, rte_strerror(rte_errno));
+			goto err;
+		}
 	}
 	for (unsigned i = 0; i < conf->n_ports; i++) {
 		fp->ports[i].conf = conf->ports[i];
@@ -123,7 +130,7 @@ int sg_fp_start(struct sg_fp *fp)
 		for (unsigned w = 0; w < fp->n_workers; w++)
 			worker_prepare(fp, fp->workers[w]);
 		fp->manual_started = true;
-		fp->baseline = rte_mempool_in_use_count(fp->pool);
+		fp->baseline = sg_fp_mbufs_in_use(fp);
 		return 0;
 	}
 	for (unsigned w = 0; w < fp->n_workers; w++) {
@@ -139,9 +146,9 @@ int sg_fp_start(struct sg_fp *fp)
 	}
 	/* Let the RX rings fill before the baseline is taken. */
 	rte_delay_ms(50);
-	fp->baseline = rte_mempool_in_use_count(fp->pool);
+	fp->baseline = sg_fp_mbufs_in_use(fp);
 	SG_NOTICE(TAG, "%u worker(s) polling %u port(s); %u of %u mbufs in use at start",
-		  fp->n_workers, fp->n_ports, fp->baseline, fp->conf.mbufs);
+		  fp->n_workers, fp->n_ports, fp->baseline, sg_fp_mbufs_total(fp));
 	return 0;
 }
 
@@ -189,14 +196,16 @@ void sg_fp_destroy(struct sg_fp *fp)
 	sg_fp_media_fini(fp);
 	for (unsigned i = 0; i < fp->n_ports; i++)
 		sg_fp_port_close(fp, i);
-	if (fp->pool) {
-		unsigned left = rte_mempool_in_use_count(fp->pool);
+	if (fp->n_workers && fp->workers[0] && fp->workers[0]->pool) {
+		unsigned left = sg_fp_mbufs_in_use(fp);
 		if (left)
 			SG_ERR(TAG, "mbufs in use after shutdown: %u (leak)", left);
 		else
 			SG_NOTICE(TAG, "mbufs in use after shutdown: 0");
-		rte_mempool_free(fp->pool);
 	}
+	for (unsigned w = 0; w < fp->n_workers; w++)
+		if (fp->workers[w])
+			rte_mempool_free(fp->workers[w]->pool);
 	for (unsigned w = 0; w < fp->n_workers; w++)
 		rte_free(fp->workers[w]);
 	rte_free(fp);
@@ -219,7 +228,11 @@ const struct sg_stats_lcore *sg_fp_worker_stats(const struct sg_fp *fp, unsigned
 
 unsigned sg_fp_mbufs_in_use(const struct sg_fp *fp)
 {
-	return rte_mempool_in_use_count(fp->pool);
+	unsigned n = 0;
+	for (unsigned w = 0; w < fp->n_workers; w++)
+		if (fp->workers[w] && fp->workers[w]->pool)
+			n += rte_mempool_in_use_count(fp->workers[w]->pool);
+	return n;
 }
 
 unsigned sg_fp_mbufs_baseline(const struct sg_fp *fp)
@@ -229,7 +242,11 @@ unsigned sg_fp_mbufs_baseline(const struct sg_fp *fp)
 
 unsigned sg_fp_mbufs_total(const struct sg_fp *fp)
 {
-	return fp->pool->size;
+	unsigned n = 0;
+	for (unsigned w = 0; w < fp->n_workers; w++)
+		if (fp->workers[w] && fp->workers[w]->pool)
+			n += fp->workers[w]->pool->size;
+	return n;
 }
 
 unsigned sg_fp_port_count(const struct sg_fp *fp)

@@ -226,6 +226,9 @@ struct sg_fp_worker {
 	unsigned idle_sleep_us;
 	const volatile bool *stop;
 	struct sg_fp *fp;
+	/* This worker's mbufs (on its NUMA socket): its RX queues' buffers and
+	 * every packet it builds (fan-out output, parameter sets, events). */
+	struct rte_mempool *pool;
 	uint16_t media_ports_be[SG_FP_MAX_MEDIA_PORTS];
 	unsigned n_media_ports;
 	struct rte_ring *cmd_ring;      /* control -> this worker (struct sg_fp_cmd *) */
@@ -262,7 +265,6 @@ struct sg_fp_stream {
 
 struct sg_fp {
 	struct sg_fp_conf conf;
-	struct rte_mempool *pool;
 	struct sg_fp_port ports[SG_FP_MAX_PORTS];
 	unsigned n_ports;
 	struct sg_fp_worker *workers[SG_FP_MAX_WORKERS];
@@ -286,6 +288,12 @@ struct sg_fp {
 	unsigned free_hint;            /* where sg_fp_viewer_add starts looking for a free slot */
 	uint64_t push_drops;
 };
+
+/* The pool of worker w: also feeds RX queue q of every port (q % n_workers). */
+static inline struct rte_mempool *sg_fp_pool(const struct sg_fp *fp, unsigned w)
+{
+	return fp->workers[w % fp->n_workers]->pool;
+}
 
 /* port.c */
 int sg_fp_port_setup(struct sg_fp *fp, unsigned idx, char *err, size_t errlen);

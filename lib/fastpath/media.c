@@ -350,7 +350,9 @@ int sg_fp_ingest_push(struct sg_fp *fp, int sid, const uint8_t *rtp, uint16_t le
 
 	if (!sid_ok(fp, sid) || !rtp || len < 12)
 		return -EINVAL;
-	m = rte_pktmbuf_alloc(fp->pool);
+	/* One ingest worker per stream keeps its packets in order: its pool. */
+	unsigned iw = (unsigned)sid % fp->n_workers;
+	m = rte_pktmbuf_alloc(sg_fp_pool(fp, iw));
 	if (!m || rte_pktmbuf_tailroom(m) < len) {
 		rte_pktmbuf_free(m);
 		fp->push_drops++;
@@ -362,8 +364,7 @@ int sg_fp_ingest_push(struct sg_fp *fp, int sid, const uint8_t *rtp, uint16_t le
 	memset(meta, 0, sizeof(*meta));
 	meta->type = SG_FP_META_INGEST;
 	meta->sid = (int16_t)sid;
-	/* One ingest worker per stream keeps its packets in order. */
-	if (rte_ring_mp_enqueue(fp->workers[(unsigned)sid % fp->n_workers]->pkt_ring, m) != 0) {
+	if (rte_ring_mp_enqueue(fp->workers[iw]->pkt_ring, m) != 0) {
 		rte_pktmbuf_free(m);
 		fp->push_drops++;
 		return -ENOBUFS;
@@ -614,7 +615,7 @@ int sg_fp_viewer_send(struct sg_fp *fp, int handle, const uint8_t *dgram, uint16
 		return -EINVAL;
 	if (!v->selected)
 		return -ENOTCONN;
-	m = rte_pktmbuf_alloc(fp->pool);
+	m = rte_pktmbuf_alloc(sg_fp_pool(fp, v->owner));
 	if (!m || rte_pktmbuf_tailroom(m) < len || rte_pktmbuf_headroom(m) < SG_FP_HDR_LEN) {
 		rte_pktmbuf_free(m);
 		return -ENOBUFS;

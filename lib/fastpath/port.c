@@ -80,7 +80,7 @@ static void caps_check(struct sg_fp_port *p, const struct rte_eth_dev_info *di,
 
 static int queues_setup(uint16_t port_id, uint16_t nb_rxq, uint16_t nb_txq, uint16_t rx_desc,
 			uint16_t tx_desc, const struct rte_eth_dev_info *di, uint64_t rx_off,
-			uint64_t tx_off, struct rte_mempool *pool)
+			uint64_t tx_off, const struct sg_fp *fp)
 {
 	int sock = rte_eth_dev_socket_id(port_id);
 	struct rte_eth_rxconf rxc = di->default_rxconf;
@@ -92,7 +92,7 @@ static int queues_setup(uint16_t port_id, uint16_t nb_rxq, uint16_t nb_txq, uint
 	rxc.offloads = rx_off;
 	txc.offloads = tx_off;
 	for (uint16_t q = 0; q < nb_rxq; q++)
-		if ((rc = rte_eth_rx_queue_setup(port_id, q, rx_desc, sock, &rxc, pool)) < 0)
+		if ((rc = rte_eth_rx_queue_setup(port_id, q, rx_desc, sock, &rxc, sg_fp_pool(fp, q))) < 0)
 			return rc;
 	for (uint16_t q = 0; q < nb_txq; q++)
 		if ((rc = rte_eth_tx_queue_setup(port_id, q, tx_desc, sock, &txc)) < 0)
@@ -166,7 +166,7 @@ int sg_fp_port_setup(struct sg_fp *fp, unsigned idx, char *err, size_t errlen)
 	rc = queues_setup(p->port_id, p->nb_rxq, p->nb_txq,
 			  clamp_desc(p->conf.rx_desc ? p->conf.rx_desc : 1024, &di.rx_desc_lim),
 			  clamp_desc(p->conf.tx_desc ? p->conf.tx_desc : 1024, &di.tx_desc_lim), &di,
-			  rx_off, tx_off, fp->pool);
+			  rx_off, tx_off, fp);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: queue setup failed: %s", p->conf.name, strerror(-rc));
 		return rc;
@@ -196,7 +196,7 @@ int sg_fp_port_setup(struct sg_fp *fp, unsigned idx, char *err, size_t errlen)
 	}
 	if ((rc = rte_eth_dev_info_get(p->tap_port_id, &di)) != 0 ||
 	    (rc = rte_eth_dev_configure(p->tap_port_id, nq, nq, &(struct rte_eth_conf){0})) < 0 ||
-	    (rc = queues_setup(p->tap_port_id, nq, nq, 512, 512, &di, 0, 0, fp->pool)) < 0) {
+	    (rc = queues_setup(p->tap_port_id, nq, nq, 512, 512, &di, 0, 0, fp)) < 0) {
 		snprintf(err, errlen, "%s: exception TAP setup failed: %s", p->conf.name, strerror(-rc));
 		return rc;
 	}

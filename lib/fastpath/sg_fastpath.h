@@ -65,7 +65,7 @@ struct sg_fp_conf {
 	struct sg_fp_eal_conf eal;
 	struct sg_fp_port_conf ports[SG_FP_MAX_PORTS];
 	unsigned n_ports;
-	unsigned mbufs, mbuf_cache;
+	unsigned mbufs, mbuf_cache; /**< per worker: each worker has its own mempool of mbufs */
 	unsigned burst;         /**< RX/TX burst size, 1..256 */
 	unsigned drain_us;      /**< TX buffer drain period */
 	unsigned idle_sleep_us; /**< sleep when idle for 256 loops (0 = pure polling) */
@@ -127,7 +127,7 @@ int sg_fp_worker_poll(struct sg_fp *fp, unsigned w);
  */
 int sg_fp_worker_flush(struct sg_fp *fp, unsigned w);
 
-/** Stop, close ports, free the mempool. Logs the mbufs still in use (should be 0). */
+/** Stop, close ports, free the mempools. Logs the mbufs still in use (should be 0). */
 void sg_fp_destroy(struct sg_fp *fp);
 
 /** Number of workers and their lcore ids. */
@@ -136,10 +136,11 @@ unsigned sg_fp_worker_lcore(const struct sg_fp *fp, unsigned w);
 /** A worker's counters (read-only snapshot source for the control plane). */
 const struct sg_stats_lcore *sg_fp_worker_stats(const struct sg_fp *fp, unsigned w);
 
-/** Mbufs currently taken from the pool (control path; sums lcore caches). */
+/** Mbufs currently taken from the workers' pools (control path; sums lcore caches). */
 unsigned sg_fp_mbufs_in_use(const struct sg_fp *fp);
 /** Mbufs in use right after start (RX rings filled): the baseline. */
 unsigned sg_fp_mbufs_baseline(const struct sg_fp *fp);
+/** Mbufs in all the workers' pools (workers x conf.mbufs). */
 unsigned sg_fp_mbufs_total(const struct sg_fp *fp);
 
 /** Description of one data port, for `streamgatectl ports`. */

@@ -72,7 +72,7 @@ struct memrow {
 };
 struct prow {
 	struct cell c[MAX_NV][MAX_SZ];
-	double bound[MAX_SZ], lib[MAX_SZ], srtp[MAX_SZ];
+	double bound[MAX_SZ], lib[MAX_SZ], srtp[MAX_SZ], io[MAX_SZ];
 	enum sg_srtp_arch arch;
 	struct memrow mem;
 	int done;
@@ -159,6 +159,54 @@ static struct sg_fp *fp_make(unsigned max_viewers, char *err, size_t errlen)
 		return NULL;
 	}
 	return fp;
+}
+
+/*
+ * The packet I/O a fan-out does per delivered packet, without crypto: mbuf
+ * bulk alloc (32), lengths, a 42-byte header copy, TX burst into a net_null
+ * port (which frees each mbuf). ns per packet, median of 5 reps.
+ */
+static double io_cost(unsigned payload)
+{
+	struct rte_eth_conf ec = {0};
+	struct rte_mempool *mp;
+	struct rte_mbuf *m[32];
+	uint16_t pid;
+	double v[5];
+	static const uint8_t hdr[64];
+
+	if (rte_dev_probe("net_null_io,no-rx=1") < 0 || rte_eth_dev_get_port_by_name("net_null_io", &pid) != 0)
+		return 0;
+	mp = rte_pktmbuf_pool_create("sg_bench_io", 8191, 256, 16, RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (!mp || rte_eth_dev_configure(pid, 1, 1, &ec) < 0 ||
+	    rte_eth_rx_queue_setup(pid, 0, 512, (unsigned)rte_socket_id(), NULL, mp) < 0 ||
+	    rte_eth_tx_queue_setup(pid, 0, 512, (unsigned)rte_socket_id(), NULL) < 0 || rte_eth_dev_start(pid) < 0) {
+		rte_mempool_free(mp);
+		rte_eal_hotplug_remove("vdev", "net_null_io");
+		return 0;
+	}
+	for (int r = -1; r < 5; r++) {
+		unsigned it = 20000;
+		double t0 = cpu_ns();
+		for (unsigned n = 0; n < it; n++) {
+			if (rte_pktmbuf_alloc_bulk(mp, m, 32) != 0)
+				break;
+			for (int k = 0; k < 32; k++) {
+				m[k]->data_len = m[k]->pkt_len = (uint16_t)(42 + 12 + payload + 10);
+				memcpy(rte_pktmbuf_mtod(m[k], uint8_t *), hdr, 42);
+			}
+			uint16_t s = rte_eth_tx_burst(pid, 0, m, 32);
+			if (s < 32)
+				rte_pktmbuf_free_bulk(m + s, 32u - s);
+		}
+		if (r >= 0)
+			v[r] = (cpu_ns() - t0) / (it * 32.0);
+	}
+	rte_eth_dev_stop(pid);
+	rte_eth_dev_close(pid);
+	rte_eal_hotplug_remove("vdev", "net_null_io");
+	rte_mempool_free(mp);
+	return median(v, 5);
 }
 
 static void poll_until_idle(struct sg_fp *fp)
@@ -347,6 +395,7 @@ static int run_profile(int p, double table_per_slot)
 		pr->srtp[s] = bench_srtp_sg(SG_SRTP_ARCH_AUTO, (enum sg_srtp_profile)p, g_sizes[s], g_reps,
 					    &used);
 		pr->bound[s] = bench_srtp_bound(pr->arch, (enum sg_srtp_profile)p, g_sizes[s], g_reps);
+		pr->io[s] = io_cost(g_sizes[s]);
 		pr->lib[s] = bench_srtp_libsrtp((enum sg_srtp_profile)p, g_sizes[s], g_reps);
 	}
 	pr->done = 1;
@@ -426,12 +475,13 @@ static void print_text(const char *model, const char *flags)
 	printf("1 worker core (this thread), median of %d reps, ns per delivered viewer packet (CPU time);\n"
 	       "x bound = median over reps of (bound measured right after the rep) / (fan-out of the rep);\n"
 	       "bound N = the same bound with N key sets (one per viewer, used in turn) instead of 32 hot ones;\n"
+	       "io = packet I/O alone per packet: mbuf bulk alloc, lengths, 42-byte header, net_null TX (+ free);\n"
 	       "bound = ipsec-mb crypto only, srtp = sg_srtp_protect_burst alone, libsrtp = libsrtp2 per packet;\n"
 	       "viewers/core = of a 2 Mbit/s stream of packets of that size; payload after a 12-byte RTP header\n\n",
 	       g_reps);
-	printf("%-27s %5s %7s %8s %7s %9s %8s %8s %8s %8s %8s %9s %8s %9s %5s\n", "profile", "bytes",
-	       "viewers", "ns/pkt", "Mpps", "viewers/c", "tsc ns", "srtp ns", "bound", "libsrtp", "x bound",
-	       "x libsrtp", "bound N", "x bound N", "drops");
+	printf("%-27s %5s %7s %8s %7s %9s %8s %8s %6s %8s %8s %8s %9s %8s %9s %5s\n", "profile", "bytes",
+	       "viewers", "ns/pkt", "Mpps", "viewers/c", "tsc ns", "srtp ns", "io ns", "bound", "libsrtp",
+	       "x bound", "x libsrtp", "bound N", "x bound N", "drops");
 	for (int p = 0; p < NPROF; p++) {
 		struct prow *pr = &g_res[p];
 		if (!pr->done)
@@ -439,10 +489,10 @@ static void print_text(const char *model, const char *flags)
 		for (unsigned s = 0; s < g_n_sz; s++)
 			for (unsigned i = 0; i < g_n_nv; i++) {
 				struct cell *c = &pr->c[i][s];
-				printf("%-27s %5u %7u %8.1f %7.3f %9.0f %8.1f %8.1f %8.1f %8.1f %8.3f %9.2f %8.1f %9.3f "
+				printf("%-27s %5u %7u %8.1f %7.3f %9.0f %8.1f %8.1f %6.1f %8.1f %8.1f %8.3f %9.2f %8.1f %9.3f "
 				       "%5llu\n",
 				       sg_srtp_profile_name((enum sg_srtp_profile)p), g_sizes[s], g_nv[i], c->ns,
-				       1e3 / c->ns, vpc(c->ns, g_sizes[s]), c->tsc_ns, pr->srtp[s], pr->bound[s],
+				       1e3 / c->ns, vpc(c->ns, g_sizes[s]), c->tsc_ns, pr->srtp[s], pr->io[s], pr->bound[s],
 				       pr->lib[s], c->ratio, pr->lib[s] / c->ns, c->bound_n, c->ratio_n,
 				       (unsigned long long)c->drops);
 			}
@@ -487,8 +537,9 @@ static void print_json(const char *model, const char *flags)
 		       pr->mem.heap_per_viewer + pr->mem.table_per_slot);
 		first = 0;
 		for (unsigned s = 0; s < g_n_sz; s++) {
-			printf("%s{\"payload\":%u,\"srtp_burst_ns\":%.1f,\"bound_ns\":%.1f,\"libsrtp2_ns\":%.1f,\"viewers\":[",
-			       s ? "," : "", g_sizes[s], pr->srtp[s], pr->bound[s], pr->lib[s]);
+			printf("%s{\"payload\":%u,\"srtp_burst_ns\":%.1f,\"io_ns\":%.1f,\"bound_ns\":%.1f,"
+			       "\"libsrtp2_ns\":%.1f,\"viewers\":[",
+			       s ? "," : "", g_sizes[s], pr->srtp[s], pr->io[s], pr->bound[s], pr->lib[s]);
 			for (unsigned i = 0; i < g_n_nv; i++) {
 				struct cell *c = &pr->c[i][s];
 				printf("%s{\"n\":%u,\"ns\":%.1f,\"tsc_ns\":%.1f,\"mpps\":%.3f,\"viewers_per_core\":%.0f,"
