@@ -98,7 +98,8 @@ static bool out_str(struct sg_ctl_out *out, const char *s, uint32_t *off, uint32
 		out->str = p;
 		out->scap = ncap;
 	}
-	memcpy(out->str + out->slen, s, n);
+	if (n) /* an empty string may come before any buffer exists (str NULL) */
+		memcpy(out->str + out->slen, s, n);
 	*off = (uint32_t)out->slen;
 	*len = (uint32_t)n;
 	out->slen += n;
