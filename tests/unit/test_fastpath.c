@@ -449,6 +449,7 @@ static void t_slab(void)
 }
 
 #include "test_fastpath_mw.inc"
+#include "test_fastpath_wire.inc"
 
 /* --lcores: lcores 0 (main) to 3 (workers) all float over the first two CPUs
  * this process may use, so the multi-worker tests run on any machine. */
@@ -485,6 +486,7 @@ int main(void)
 	if (have_eal) {
 		CU_add_test(s, "SRTP context slab", t_slab);
 		CU_add_test(s, "fan-out: joins, leaves, array growth", t_fanout);
+		CU_add_test(s, "fan-out frames on the wire: headers, checksum, SRTP, address change", t_fanout_wire);
 		CU_add_test(s, "2 workers: fan-out across workers, leave, remote-only stream", t_mw_fanout2);
 		CU_add_test(s, "3 workers: fan-out across workers, leave, remote-only stream", t_mw_fanout3);
 		CU_add_test(s, "2 workers: ring_full while a worker is not polled", t_mw_ring_full);
