@@ -19,6 +19,34 @@
 
 #define TAG "fastpath"
 
+int sg_fp_conf_inproc(struct sg_fp_conf *c, const char *device, unsigned n_workers,
+		      const unsigned *lcores, unsigned mbufs, unsigned max_viewers)
+{
+	if (!c || !device || !n_workers || n_workers > SG_FP_MAX_WORKERS)
+		return -EINVAL;
+	memset(c, 0, sizeof(*c));
+	c->eal.main_lcore = rte_get_main_lcore();
+	for (unsigned w = 0; w < n_workers; w++)
+		c->eal.workers[w] = lcores ? lcores[w] : rte_get_main_lcore();
+	c->eal.n_workers = n_workers;
+	c->n_ports = 1;
+	snprintf(c->ports[0].name, sizeof(c->ports[0].name), "t0");
+	snprintf(c->ports[0].device, sizeof(c->ports[0].device), "%s", device);
+	c->ports[0].ipv4 = 0xc6120001; /* 198.18.0.1 */
+	c->ports[0].prefix_len = 24;
+	c->ports[0].mtu = 1500;
+	c->mbufs = mbufs;
+	c->mbuf_cache = 64;
+	c->burst = 32;
+	c->drain_us = 100;
+	c->media_ports[0] = 5004;
+	c->n_media_ports = 1;
+	c->max_viewers = max_viewers;
+	c->no_exception_tap = true;
+	c->manual_workers = true;
+	return 0;
+}
+
 struct sg_fp *sg_fp_create(const struct sg_fp_conf *conf, char *err, size_t errlen)
 {
 	struct sg_fp *fp;

@@ -96,6 +96,17 @@ struct sg_fp_conf {
 int sg_fp_eal_args_build(const struct sg_fp_conf *conf, const char *prog, char **argv,
 			 int max_args, char *buf, size_t buflen);
 
+/**
+ * Fill conf for an in-process fast path (tests, benchmarks): one port "t0"
+ * on the already probed vdev device (198.18.0.1/24, MTU 1500), n_workers
+ * manual workers on the given lcores (NULL: all on the main lcore), media
+ * port 5004, no exception TAP, burst 32, mbufs per worker, max_viewers
+ * slots. The caller may change any field before sg_fp_create().
+ * Returns 0, or -EINVAL (no device, n_workers 0 or > SG_FP_MAX_WORKERS).
+ */
+int sg_fp_conf_inproc(struct sg_fp_conf *conf, const char *device, unsigned n_workers,
+		      const unsigned *lcores, unsigned mbufs, unsigned max_viewers);
+
 struct sg_fp;
 
 /**

@@ -190,27 +190,8 @@ static struct sg_fp *fo_fp(void)
 	struct sg_fp_conf c;
 	char err[256];
 
-	if (rte_dev_probe("net_null0,no-rx=1") < 0)
+	if (rte_dev_probe("net_null0,no-rx=1") < 0 || sg_fp_conf_inproc(&c, "net_null0", 1, NULL, 4095, FO_MAXV))
 		return NULL;
-	memset(&c, 0, sizeof(c));
-	c.eal.main_lcore = rte_get_main_lcore();
-	c.eal.workers[0] = rte_get_main_lcore();
-	c.eal.n_workers = 1;
-	c.n_ports = 1;
-	strcpy(c.ports[0].name, "t0");
-	strcpy(c.ports[0].device, "net_null0");
-	c.ports[0].ipv4 = 0xc6120001;
-	c.ports[0].prefix_len = 24;
-	c.ports[0].mtu = 1500;
-	c.mbufs = 4095;
-	c.mbuf_cache = 64;
-	c.burst = 32;
-	c.drain_us = 100;
-	c.media_ports[0] = 5004;
-	c.n_media_ports = 1;
-	c.max_viewers = FO_MAXV;
-	c.no_exception_tap = true;
-	c.manual_workers = true;
 	struct sg_fp *fp = sg_fp_create(&c, err, sizeof(err));
 	if (!fp) {
 		fprintf(stderr, "sg_fp_create: %s\n", err);

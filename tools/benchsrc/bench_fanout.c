@@ -133,25 +133,8 @@ static struct sg_fp *fp_make(unsigned max_viewers, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create net_null0: %s", strerror(-rc));
 		return NULL;
 	}
-	memset(&c, 0, sizeof(c));
-	c.eal.main_lcore = rte_get_main_lcore();
-	c.eal.workers[0] = rte_get_main_lcore();
-	c.eal.n_workers = 1;
-	c.n_ports = 1;
-	snprintf(c.ports[0].name, sizeof(c.ports[0].name), "bench0");
-	snprintf(c.ports[0].device, sizeof(c.ports[0].device), "net_null0");
-	c.ports[0].ipv4 = 0xc6120001;   /* 198.18.0.1 */
-	c.ports[0].prefix_len = 24;
-	c.ports[0].mtu = 1500;
-	c.mbufs = 16383;
+	sg_fp_conf_inproc(&c, "net_null0", 1, NULL, 16383, max_viewers);
 	c.mbuf_cache = 256;
-	c.burst = 32;
-	c.drain_us = 100;
-	c.media_ports[0] = 5004;
-	c.n_media_ports = 1;
-	c.max_viewers = max_viewers;
-	c.no_exception_tap = true;
-	c.manual_workers = true;
 	struct sg_fp *fp = sg_fp_create(&c, err, errlen);
 	if (fp && sg_fp_start(fp) != 0) {
 		snprintf(err, errlen, "sg_fp_start failed");
