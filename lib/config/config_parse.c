@@ -111,6 +111,41 @@ static int fn_ctl_mode(struct sg_yp *y, void *obj, const struct sg_yfield *f)
 	return 0;
 }
 
+/* A YAML sequence of CPU numbers (0..SG_CONFIG_MAX_LCORE, at most
+ * SG_CONFIG_MAX_WORKERS of them, "what" names them in errors), into out[]
+ * and, when marks is not NULL, each item's position; unique: no repeats. */
+static int cpu_list(struct sg_yp *y, yaml_mark_t *list, unsigned *out, yaml_mark_t *marks, bool unique,
+		    const char *what, unsigned *n_out)
+{
+	unsigned n = 0;
+	int rc;
+
+	if ((rc = sg_yp_seq_begin(y, list)))
+		return rc;
+	while ((rc = sg_yp_seq_item(y)) == 1) {
+		size_t old = sg_yp_push_index(y, n);
+		uint64_t v;
+		yaml_mark_t m = *sg_yp_mark(y);
+		if (n == SG_CONFIG_MAX_WORKERS)
+			return sg_yp_errf(y, &m, "too many %s (max %d)", what, SG_CONFIG_MAX_WORKERS);
+		if ((rc = sg_yp_uint(y, 0, SG_CONFIG_MAX_LCORE, &v, &m)))
+			return rc;
+		for (unsigned i = 0; unique && i < n; i++)
+			if (out[i] == v)
+				return sg_yp_errf(y, &m, "cpu %u listed twice (also lcores.workers[%u])",
+						  (unsigned)v, i);
+		out[n] = (unsigned)v;
+		if (marks)
+			marks[n] = m;
+		n++;
+		sg_yp_pop(y, old);
+	}
+	if (rc < 0)
+		return rc;
+	*n_out = n;
+	return 0;
+}
+
 static int fn_workers(struct sg_yp *y, void *obj, const struct sg_yfield *f)
 {
 	struct sg_config *c = obj;
@@ -119,27 +154,8 @@ static int fn_workers(struct sg_yp *y, void *obj, const struct sg_yfield *f)
 	int rc;
 
 	SG_UNUSED(f);
-	if ((rc = sg_yp_seq_begin(y, &mk->workers_list)))
-		return rc;
 	mk->workers_set = true;
-	while ((rc = sg_yp_seq_item(y)) == 1) {
-		size_t old = sg_yp_push_index(y, n);
-		uint64_t v;
-		yaml_mark_t m = *sg_yp_mark(y);
-		if (n == SG_CONFIG_MAX_WORKERS)
-			return sg_yp_errf(y, &m, "too many workers (max %d)", SG_CONFIG_MAX_WORKERS);
-		if ((rc = sg_yp_uint(y, 0, SG_CONFIG_MAX_LCORE, &v, &m)))
-			return rc;
-		for (unsigned i = 0; i < n; i++)
-			if (c->workers[i] == v)
-				return sg_yp_errf(y, &m, "cpu %u listed twice (also lcores.workers[%u])",
-						  (unsigned)v, i);
-		c->workers[n] = (unsigned)v;
-		mk->workers[n] = m;
-		n++;
-		sg_yp_pop(y, old);
-	}
-	if (rc < 0)
+	if ((rc = cpu_list(y, &mk->workers_list, c->workers, mk->workers, true, "workers", &n)))
 		return rc;
 	if (n == 0)
 		return sg_yp_errf(y, &mk->workers_list, "must list at least one worker cpu");
@@ -152,27 +168,9 @@ static int fn_worker_cpus(struct sg_yp *y, void *obj, const struct sg_yfield *f)
 {
 	struct sg_config *c = obj;
 	struct sg_config_marks *mk = &CP(y)->mk;
-	unsigned n = 0;
-	int rc;
 
 	SG_UNUSED(f);
-	if ((rc = sg_yp_seq_begin(y, &mk->worker_cpus_list)))
-		return rc;
-	while ((rc = sg_yp_seq_item(y)) == 1) {
-		size_t old = sg_yp_push_index(y, n);
-		uint64_t v;
-		yaml_mark_t m = *sg_yp_mark(y);
-		if (n == SG_CONFIG_MAX_WORKERS)
-			return sg_yp_errf(y, &m, "too many cpus (max %d)", SG_CONFIG_MAX_WORKERS);
-		if ((rc = sg_yp_uint(y, 0, SG_CONFIG_MAX_LCORE, &v, &m)))
-			return rc;
-		c->worker_cpus[n++] = (unsigned)v;
-		sg_yp_pop(y, old);
-	}
-	if (rc < 0)
-		return rc;
-	c->n_worker_cpus = n;
-	return 0;
+	return cpu_list(y, &mk->worker_cpus_list, c->worker_cpus, NULL, false, "cpus", &c->n_worker_cpus);
 }
 
 /* "a.b.c.d" strictly (inet_pton: no octal, no short forms). */
