@@ -695,7 +695,7 @@ static void t_paths(void)
 			"", "sha256:", "sha256:0", "sha256:00:11", "sha256:" FP32 ":",
 			"sha256:" FP32 "0", "sha256:0g112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", "sha256:00:1122:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff",
 			"sha256::00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee",
-			"sha256 " FP32,
+			("sha256 " FP32),
 		};
 		for (size_t i = 0; i < SG_ARRAY_SIZE(bad); i++)
 			CU_ASSERT_EQUAL(sg_config_fingerprint_parse(bad[i], fp), -EINVAL);
