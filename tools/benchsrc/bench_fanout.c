@@ -52,6 +52,7 @@ static unsigned g_n_nv = 5;
 static unsigned g_sizes[MAX_SZ] = {160, 1200};
 static unsigned g_n_sz = 2;
 static int g_reps = 7;
+static unsigned g_rate;       /* --rate: source packets per second (0 = chunks of CHUNK, unpaced) */
 static int g_json;
 static int g_progress = 1;
 static uint8_t g_src[1600];
@@ -286,6 +287,8 @@ static int measure(struct sg_fp *fp, int sid, int p, enum sg_srtp_arch arch, uns
 	const char *pname = sg_srtp_profile_name((enum sg_srtp_profile)p);
 	double v[64], vt[64], vr[64], vbn[64], vrn[64];
 	unsigned srcs = TARGET_PKTS / nv < 2 ? 2 : TARGET_PKTS / nv;
+	if (g_rate && srcs > g_rate)
+		srcs = g_rate < 2 ? 2 : g_rate; /* paced: one second of source per rep */
 	double tsc_ns = 1e9 / (double)rte_get_tsc_hz();
 	uint64_t d0 = drops_total(fp);
 
@@ -297,8 +300,18 @@ static int measure(struct sg_fp *fp, int sid, int p, enum sg_srtp_arch arch, uns
 		double cpu = 0, tsc = 0;
 		uint64_t f0 = fanout_pkts(fp, sid);
 		progress("%s %u B, %u viewers: rep %d/%d", pname, payload, nv, r + 1, g_reps);
+		uint64_t gap = g_rate ? rte_get_tsc_hz() / g_rate : 0, next = rte_rdtsc();
 		for (unsigned done = 0; done < srcs;) {
 			unsigned n = srcs - done < CHUNK ? srcs - done : CHUNK;
+			if (g_rate) {
+				/* A camera-like source: one packet every 1/rate s; the worker
+				 * idles in between (not timed); a late worker gets the next
+				 * packet at once. */
+				n = 1;
+				while (rte_rdtsc() < next)
+					sg_fp_worker_poll(fp, 0);
+				next += gap;
+			}
 			for (unsigned k = 0; k < n; k++)
 				if (push(fp, sid, payload, false) != 0)
 					return -ENOBUFS;
@@ -316,8 +329,10 @@ static int measure(struct sg_fp *fp, int sid, int p, enum sg_srtp_arch arch, uns
 			return -EIO;
 		}
 		if (r >= 0) {
-			v[r] = cpu / (double)got;
 			vt[r] = tsc * tsc_ns / (double)got;
+			/* Paced: busy TSC time (one source packet per drain, so two CPU
+			 * clock reads per packet would weigh on small N). */
+			v[r] = g_rate ? vt[r] : cpu / (double)got;
 			vr[r] = bench_srtp_bound(arch, (enum sg_srtp_profile)p, payload, 1) / v[r];
 			vbn[r] = bench_srtp_bound_keys(arch, (enum sg_srtp_profile)p, payload, 1, nv);
 			vrn[r] = vbn[r] / v[r];
@@ -455,6 +470,11 @@ static void print_text(const char *model, const char *flags)
 	printf("CPU: %s\nflags: %s\nipsec-mb %s, %s (crypto: %s), %s\nmemory: %s\n", model, flags,
 	       imb_get_version_str(), srtp_get_version_string(), bench_libsrtp_backend(), OPENSSL_VERSION_TEXT,
 	       g_mem_desc);
+	if (g_rate)
+		printf("source: paced at %u packets/s (1 s of source per rep, untimed idle polls in between);\n"
+		       "ns/pkt = busy TSC time of the drains (as the daemon's busy cycles) per delivered packet\n", g_rate);
+	else
+		printf("source: pushed in chunks of %d packets, the worker polled until idle after each\n", CHUNK);
 	printf("1 worker core (this thread), median of %d reps, ns per delivered viewer packet (CPU time);\n"
 	       "x bound = median over reps of (bound measured right after the rep) / (fan-out of the rep);\n"
 	       "bound N = the same bound with N key sets (one per viewer, used in turn) instead of 32 hot ones;\n"
@@ -504,10 +524,10 @@ static void print_text(const char *model, const char *flags)
 static void print_json(const char *model, const char *flags)
 {
 	printf("{\"bench\":\"fanout\",\"cpu\":\"%s\",\"cpu_flags\":\"%s\",\"ipsec_mb\":\"%s\",\"libsrtp2\":\"%s\","
-	       "\"libsrtp2_crypto\":\"%s\",\"openssl\":\"%s\",\"memory\":\"%s\",\"workers\":1,\"reps\":%d,"
+	       "\"libsrtp2_crypto\":\"%s\",\"openssl\":\"%s\",\"memory\":\"%s\",\"source_pps\":%u,\"workers\":1,\"reps\":%d,"
 	       "\"unit\":\"ns_per_delivered_packet\",\"stream_bps\":%.0f,\"results\":[",
 	       model, flags, imb_get_version_str(), srtp_get_version_string(), bench_libsrtp_backend(),
-	       OPENSSL_VERSION_TEXT, g_mem_desc, g_reps, STREAM_BPS);
+	       OPENSSL_VERSION_TEXT, g_mem_desc, g_rate, g_reps, STREAM_BPS);
 	int first = 1;
 	for (int p = 0; p < NPROF; p++) {
 		struct prow *pr = &g_res[p];
@@ -566,7 +586,8 @@ int bench_fanout_main(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},       {"reps", required_argument, NULL, 'r'},
 		{"viewers", required_argument, NULL, 'n'}, {"sizes", required_argument, NULL, 's'},
 		{"profiles", required_argument, NULL, 'p'}, {"quiet", no_argument, NULL, 'q'},
-		{"mem", required_argument, NULL, 'm'},  {"help", no_argument, NULL, 'h'},
+		{"mem", required_argument, NULL, 'm'},  {"rate", required_argument, NULL, 'R'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 
 	optind = 0;
@@ -595,6 +616,11 @@ int bench_fanout_main(int argc, char **argv)
 			break;
 		case 'p':
 			if (prof_parse(optarg) < 0)
+				goto usage;
+			break;
+		case 'R':
+			g_rate = (unsigned)atoi(optarg);
+			if (g_rate < 1 || g_rate > 10000000)
 				goto usage;
 			break;
 		case 'm':
@@ -642,6 +668,7 @@ int bench_fanout_main(int argc, char **argv)
 usage:
 	fprintf(stderr, "usage: sg-bench fanout [--json] [--reps N] [--viewers 1,100,1000,10000,100000]\n"
 			"       [--sizes 160,1200] [--profiles all|cm80,cm32,gcm128,gcm256] [--quiet]\n"
-			"       [--mem auto|huge|4k]   (auto: 2 MB hugepages when 1600 MB are free)\n");
+			"       [--mem auto|huge|4k]   (auto: 2 MB hugepages when 1600 MB are free)\n"
+			"       [--rate PPS]           (source paced at PPS packets/s; default: chunks of 2048)\n");
 	return 2;
 }
