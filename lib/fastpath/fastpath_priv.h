@@ -129,7 +129,7 @@ struct sg_fp_viewer {
 	uint64_t free_token;
 	uint32_t mem_bytes;
 	bool free_pending;
-	uint8_t srtp_profile;        /* of srtp_mem[] (slab to return them to) */
+	uint8_t srtp_profile;        /* of the SRTP object (its size: slab to return it to) */
 	uint8_t n_flows;             /* flow table entries added for it (> 2: not all in flows[]) */
 	struct sg_fp_flow_key flows[2];
 } __rte_cache_aligned;
@@ -200,6 +200,7 @@ struct sg_fp_wstream {
 
 /* slab.c: fixed-size objects (SRTP contexts) carved from chunks; control thread only. */
 #define SG_FP_SLAB_CHUNK 64
+#define SG_FP_CTX_SLABS 6 /* SRTP object sizes: {AES-CM, GCM-128, GCM-256} x {1, 2 media} */
 struct sg_fp_slab {
 	size_t obj_size;             /* multiple of 64; 0 = not set up */
 	int socket;
@@ -240,7 +241,7 @@ struct sg_fp_worker {
 	struct sg_fp_wstream streams[SG_FP_MAX_STREAMS];
 	/* control plane only: SRTP contexts of this worker's viewers, one slab per
 	 * context size (AES-CM, GCM), on the worker's NUMA socket */
-	struct sg_fp_slab ctx_slab[2];
+	struct sg_fp_slab ctx_slab[SG_FP_CTX_SLABS];
 } __rte_cache_aligned;
 
 struct sg_fp_port {

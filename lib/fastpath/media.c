@@ -132,38 +132,45 @@ int sg_fp_media_init(struct sg_fp *fp, char *err, size_t errlen)
 }
 
 /* The owner worker's slab for SRTP contexts of this profile (set up on first use). */
-static struct sg_fp_slab *ctx_slab(struct sg_fp *fp, unsigned owner, int profile)
+/* The owner worker's slab for SRTP objects of sz bytes (one per size: the
+ * profile and the number of media sharing the keys), set up on first use. */
+static struct sg_fp_slab *ctx_slab(struct sg_fp *fp, unsigned owner, size_t sz)
 {
 	struct sg_fp_worker *w = fp->workers[owner];
-	size_t sz = sg_srtp_ctx_size((enum sg_srtp_profile)profile);
-	struct sg_fp_slab *s = &w->ctx_slab[profile >= SG_SRTP_AEAD_AES_128_GCM];
 
-	if (!s->obj_size && sg_fp_slab_init(s, sz, (int)rte_lcore_to_socket_id(w->lcore_id)) != 0)
-		return NULL;
-	return s->obj_size == sz ? s : NULL;
+	for (unsigned i = 0; sz && i < SG_FP_CTX_SLABS; i++) {
+		struct sg_fp_slab *s = &w->ctx_slab[i];
+		if (s->obj_size == sz)
+			return s;
+		if (!s->obj_size)
+			return sg_fp_slab_init(s, sz, (int)rte_lcore_to_socket_id(w->lcore_id)) == 0 ? s : NULL;
+	}
+	return NULL;
 }
 
-static void ctx_release(struct sg_fp *fp, struct sg_fp_viewer *v, unsigned mi)
+/* A viewer's SRTP object: one context per media, all sharing one key block
+ * (sg_srtp_ctx_init_n); srtp_mem[] are the per-media headers, the first of
+ * them is the object. Wiped and returned to its slab. */
+static void ctx_release(struct sg_fp *fp, struct sg_fp_viewer *v)
 {
-	struct sg_srtp_ctx *c = v->srtp_mem[mi];
+	struct sg_srtp_ctx *base = v->srtp_mem[0] ? v->srtp_mem[0] : v->srtp_mem[1];
+	unsigned n = (v->srtp_mem[0] != NULL) + (v->srtp_mem[1] != NULL);
 
-	if (!c)
+	if (!base)
 		return;
-	sg_srtp_ctx_wipe(c);
-	sg_fp_slab_put(ctx_slab(fp, v->owner, v->srtp_profile), c);
-	v->srtp_mem[mi] = NULL;
+	sg_srtp_ctx_wipe(base);
+	sg_fp_slab_put(ctx_slab(fp, v->owner, sg_srtp_ctx_size_n((enum sg_srtp_profile)v->srtp_profile, n)),
+		       base);
+	v->srtp_mem[0] = v->srtp_mem[1] = NULL;
 }
 
 static void viewer_reclaim(struct sg_fp *fp, struct sg_fp_viewer *v)
 {
-	for (unsigned mi = 0; mi < 2; mi++) {
-		if (v->srtp_mem[mi]) {
-			/* Keyed: it held a fan-out array entry (sg_fp_viewer_keys). */
-			if (v->sid[mi] >= 0)
-				fp->workers[v->owner]->streams[v->sid[mi]].ctl_used--;
-			ctx_release(fp, v, mi);
-		}
-	}
+	for (unsigned mi = 0; mi < 2; mi++)
+		/* Keyed: it held a fan-out array entry (sg_fp_viewer_keys). */
+		if (v->srtp_mem[mi] && v->sid[mi] >= 0)
+			fp->workers[v->owner]->streams[v->sid[mi]].ctl_used--;
+	ctx_release(fp, v);
 	sg_stun_key_wipe(&v->key);
 	memset(v, 0, sizeof(*v));
 }
@@ -215,8 +222,8 @@ void sg_fp_media_fini(struct sg_fp *fp)
 		struct sg_fp_worker *w = fp->workers[i];
 		if (!w)
 			continue;
-		sg_fp_slab_fini(&w->ctx_slab[0]);
-		sg_fp_slab_fini(&w->ctx_slab[1]);
+		for (unsigned i = 0; i < SG_FP_CTX_SLABS; i++)
+			sg_fp_slab_fini(&w->ctx_slab[i]);
 		for (unsigned s = 0; s < SG_FP_MAX_STREAMS; s++) {
 			rte_free(w->streams[s].pset);
 			rte_free(w->streams[s].fo);
@@ -486,31 +493,42 @@ int sg_fp_viewer_keys(struct sg_fp *fp, int handle, int profile, const uint8_t *
 		return -EINVAL;
 	if (v->srtp_mem[0] || v->srtp_mem[1])
 		return -EBUSY;
-	sz = sg_srtp_ctx_size((enum sg_srtp_profile)profile);
+	struct sg_srtp_rtp_params prm[2];
+	struct sg_srtp_ctx *hdr[2];
+	unsigned n = 0, mis[2];
+	for (unsigned mi = 0; mi < 2; mi++) {
+		if (v->sid[mi] < 0)
+			continue;
+		prm[n] = (struct sg_srtp_rtp_params){.ssrc = v->ssrc[mi], .pt = v->pt[mi]};
+		/* Random initial sequence number and timestamp (RFC 3550 §5.1). */
+		RAND_bytes((unsigned char *)&prm[n].seq_delta, sizeof(prm[n].seq_delta));
+		RAND_bytes((unsigned char *)&prm[n].ts_delta, sizeof(prm[n].ts_delta));
+		mis[n++] = mi;
+	}
+	/* One object for all the viewer's media: a context (SSRC) each, one key
+	 * block (RFC 3711 §3.2.3: one master key per DTLS-SRTP session). */
+	sz = sg_srtp_ctx_size_n((enum sg_srtp_profile)profile, n);
+	if (!sz)
+		return -EINVAL;
 	c = rte_zmalloc("sg_cmd", sizeof(*c), 0);
 	if (!c)
 		return -ENOMEM;
 	v->srtp_profile = (uint8_t)profile;
-	for (unsigned mi = 0; mi < 2; mi++) {
-		struct sg_srtp_rtp_params prm = {.ssrc = v->ssrc[mi], .pt = v->pt[mi]};
-		if (v->sid[mi] < 0)
-			continue;
-		/* Random initial sequence number and timestamp (RFC 3550 §5.1). */
-		RAND_bytes((unsigned char *)&prm.seq_delta, sizeof(prm.seq_delta));
-		RAND_bytes((unsigned char *)&prm.ts_delta, sizeof(prm.ts_delta));
-		struct sg_fp_slab *slab = ctx_slab(fp, v->owner, profile);
-		v->srtp_mem[mi] = slab ? sg_fp_slab_get(slab) : NULL;
-		if (!v->srtp_mem[mi]) {
-			rc = -ENOMEM;
-			goto err;
-		}
-		rc = sg_srtp_ctx_init(g_ctl_srtp, v->srtp_mem[mi], sz, (enum sg_srtp_profile)profile,
-				      local_master, remote_master, &prm);
-		if (rc < 0)
-			goto err;
-		c->srtp[mi] = v->srtp_mem[mi];
-		v->mem_bytes += (uint32_t)sz;
+	struct sg_fp_slab *slab = ctx_slab(fp, v->owner, sz);
+	void *obj = slab ? sg_fp_slab_get(slab) : NULL;
+	if (!obj) {
+		rc = -ENOMEM;
+		goto err;
 	}
+	rc = sg_srtp_ctx_init_n(g_ctl_srtp, obj, sz, (enum sg_srtp_profile)profile, local_master,
+				remote_master, prm, n, hdr);
+	if (rc < 0) {
+		sg_fp_slab_put(slab, obj);
+		goto err;
+	}
+	for (unsigned k = 0; k < n; k++)
+		c->srtp[mis[k]] = v->srtp_mem[mis[k]] = hdr[k];
+	v->mem_bytes += (uint32_t)sz;
 	/* Reserve this viewer's fan-out array entries; when one is full, hand
 	 * the worker a bigger array in this command (the worker never allocates). */
 	struct sg_fp_wstream *fws[2] = {NULL, NULL};
@@ -558,8 +576,7 @@ err:
 	rte_free(c->fo[0]);
 	rte_free(c->fo[1]);
 	rte_free(c);
-	for (unsigned mi = 0; mi < 2; mi++)
-		ctx_release(fp, v, mi);
+	ctx_release(fp, v);
 	return rc;
 }
 
@@ -693,7 +710,7 @@ size_t sg_fp_viewer_mem(int profile, unsigned n_media)
 {
 	if (profile < 0 || profile >= SG_SRTP_PROFILE__MAX)
 		return 0;
-	return sizeof(struct sg_fp_viewer) + n_media * sg_srtp_ctx_size((enum sg_srtp_profile)profile);
+	return sizeof(struct sg_fp_viewer) + sg_srtp_ctx_size_n((enum sg_srtp_profile)profile, n_media);
 }
 
 /* ---- events and housekeeping ---------------------------------------------- */

@@ -334,9 +334,10 @@ void sg_fp_events_release(struct sg_fp *fp, struct sg_fp_event *ev, unsigned n);
 /** Periodic control-path work: reclaims removed viewers. Call every few ms..100 ms. */
 void sg_fp_tick(struct sg_fp *fp);
 
-/** Fast-path memory per viewer for a profile (slot + SRTP contexts), for reports.
- *  The heap also spends an allocator header per SRTP context and the shared
- *  tables (ufrag and flow hashes) spend a few dozen bytes per slot. */
+/** Fast-path memory per viewer for a profile (slot + its SRTP object: one
+ *  context per media sharing one key block), for reports. The fan-out array
+ *  entries (32 B per media) and the shared tables (ufrag and flow hashes,
+ *  ~110 B per slot) come on top. */
 size_t sg_fp_viewer_mem(int profile, unsigned n_media);
 
 #endif /* SG_FASTPATH_H */

@@ -169,6 +169,27 @@ int sg_srtp_ctx_init(struct sg_srtp_engine *e, void *mem, size_t mem_len,
 		     const uint8_t *rtcp_master,
 		     const struct sg_srtp_rtp_params *params);
 
+/**
+ * Bytes for n_ssrc (1..4) contexts of one peer that share one SRTP key block
+ * and SRTCP tail (RFC 3711 §3.2.3: one master key, a cryptographic context
+ * per SSRC): n 128-byte headers + the keys + the tail, rounded to 64. For a
+ * viewer with video + audio: 576 bytes for AES-CM (2 x 448 separately),
+ * 1344 / 1408 for GCM-128 / GCM-256 (2 x 1216 / 1280). 0 if invalid.
+ */
+size_t sg_srtp_ctx_size_n(enum sg_srtp_profile p, unsigned n_ssrc);
+
+/**
+ * Initialise n_ssrc contexts sharing one key block in caller memory (64-byte
+ * aligned, sg_srtp_ctx_size_n() bytes): out[i] is the context of params[i]
+ * (params may be NULL: SSRC 0, deltas 0 for all). Each has its own RTP index,
+ * counters and rewrite parameters; they share the SRTCP replay windows.
+ * out[0] == mem: wipe or free the whole object through it (sg_srtp_ctx_wipe()
+ * of out[i > 0] does nothing). Returns 0 or -EINVAL.
+ */
+int sg_srtp_ctx_init_n(struct sg_srtp_engine *e, void *mem, size_t mem_len, enum sg_srtp_profile p,
+		       const uint8_t *rtp_master, const uint8_t *rtcp_master,
+		       const struct sg_srtp_rtp_params *params, unsigned n_ssrc, struct sg_srtp_ctx *out[]);
+
 /** Allocate (aligned) and initialise a context. NULL with errno on error. */
 struct sg_srtp_ctx *sg_srtp_ctx_create(struct sg_srtp_engine *e,
 				       enum sg_srtp_profile p,
@@ -176,7 +197,8 @@ struct sg_srtp_ctx *sg_srtp_ctx_create(struct sg_srtp_engine *e,
 				       const uint8_t *rtcp_master,
 				       const struct sg_srtp_rtp_params *params);
 
-/** Wipe a context's keys and state (for caller-owned memory). */
+/** Wipe a context's keys and state (for caller-owned memory; for contexts
+ *  from sg_srtp_ctx_init_n(), the first one wipes them all). */
 void sg_srtp_ctx_wipe(struct sg_srtp_ctx *c);
 
 /** Wipe and free a context from sg_srtp_ctx_create() (NULL is a no-op). */

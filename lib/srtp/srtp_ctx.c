@@ -55,9 +55,15 @@ static size_t rtp_keys_size(enum sg_srtp_profile p)
  * rounded to 64: 448 bytes for AES-CM, 1216 for GCM-128, 1280 for GCM-256. */
 size_t sg_srtp_ctx_size(enum sg_srtp_profile p)
 {
-	if ((unsigned)p >= SG_SRTP_PROFILE__MAX)
+	return sg_srtp_ctx_size_n(p, 1);
+}
+
+/* n headers, then one key block and one SRTCP tail for all of them. */
+size_t sg_srtp_ctx_size_n(enum sg_srtp_profile p, unsigned n_ssrc)
+{
+	if ((unsigned)p >= SG_SRTP_PROFILE__MAX || !n_ssrc || n_ssrc > SG_SRTP_MAX_SSRCS)
 		return 0;
-	size_t n = sizeof(struct sg_srtp_ctx) + rtp_keys_size(p) +
+	size_t n = n_ssrc * sizeof(struct sg_srtp_ctx) + rtp_keys_size(p) +
 		   sizeof(struct sg_srtp_rtcp_tail) + sg_srtp_profile_key_len(p);
 	return (n + 63) & ~(size_t)63;
 }
@@ -165,11 +171,21 @@ int sg_srtp_ctx_init(struct sg_srtp_engine *e, void *mem, size_t mem_len,
 		     enum sg_srtp_profile p, const uint8_t *rtp_master,
 		     const uint8_t *rtcp_master, const struct sg_srtp_rtp_params *params)
 {
+	struct sg_srtp_ctx *one;
+	return sg_srtp_ctx_init_n(e, mem, mem_len, p, rtp_master, rtcp_master, params ? params : NULL,
+				  1, &one);
+}
+
+int sg_srtp_ctx_init_n(struct sg_srtp_engine *e, void *mem, size_t mem_len, enum sg_srtp_profile p,
+		       const uint8_t *rtp_master, const uint8_t *rtcp_master,
+		       const struct sg_srtp_rtp_params *params, unsigned n_ssrc, struct sg_srtp_ctx *out[])
+{
 	struct sg_srtp_ctx *c = mem;
-	size_t need = sg_srtp_ctx_size(p);
+	size_t need = sg_srtp_ctx_size_n(p, n_ssrc);
+	size_t hdrs = n_ssrc * sizeof(struct sg_srtp_ctx);
 	int rc;
 
-	if (!e || !mem || !rtp_master || !rtcp_master || !need || mem_len < need ||
+	if (!e || !mem || !rtp_master || !rtcp_master || !need || !out || mem_len < need ||
 	    ((uintptr_t)mem & 63))
 		return -EINVAL;
 	memset(c, 0, need);
@@ -179,6 +195,7 @@ int sg_srtp_ctx_init(struct sg_srtp_engine *e, void *mem, size_t mem_len,
 	c->rtp_tag = (uint8_t)sg_srtp_profile_rtp_overhead(p);
 	c->key_len = (uint8_t)sg_srtp_profile_key_len(p);
 	c->keys_off = (uint16_t)rtp_keys_size(p);
+	c->keys_pos = (uint16_t)hdrs;
 	c->size = (uint32_t)need;
 	set_rtp(c, params);
 	/* RFC 3711 §4.3.2 labels: 0x00-0x02 SRTP, 0x03-0x05 SRTCP. */
@@ -190,6 +207,19 @@ int sg_srtp_ctx_init(struct sg_srtp_engine *e, void *mem, size_t mem_len,
 		return rc;
 	}
 	c->magic = SG_SRTP_CTX_MAGIC;
+	out[0] = c;
+	/* RFC 3711 §3.2.3: the other SSRCs of the peer have their own index
+	 * state and the same session keys and salts (header copy, state reset). */
+	for (unsigned i = 1; i < n_ssrc; i++) {
+		struct sg_srtp_ctx *h = (struct sg_srtp_ctx *)((uint8_t *)c + i * sizeof(*c));
+		memcpy(h, c, sizeof(*c));
+		h->keys_pos = (uint16_t)(hdrs - i * sizeof(*c));
+		h->size = 0;
+		h->rtp_count = h->rtp_bytes = 0;
+		h->rtcp_count = 0;
+		set_rtp(h, params ? &params[i] : NULL);
+		out[i] = h;
+	}
 	return 0;
 }
 
@@ -221,7 +251,7 @@ struct sg_srtp_ctx *sg_srtp_ctx_create(struct sg_srtp_engine *e, enum sg_srtp_pr
 
 void sg_srtp_ctx_wipe(struct sg_srtp_ctx *c)
 {
-	if (c && c->magic == SG_SRTP_CTX_MAGIC)
+	if (c && c->magic == SG_SRTP_CTX_MAGIC && c->size)
 		sg_secure_zero(c, c->size);
 }
 

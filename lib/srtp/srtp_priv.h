@@ -14,7 +14,8 @@
 #include "sg_common.h"
 #include "sg_srtp.h"
 
-#define SG_SRTP_CTX_MAGIC 0x53525450u /* "SRTP" */
+#define SG_SRTP_CTX_MAGIC 0x5352u /* "SR" */
+#define SG_SRTP_MAX_SSRCS 4 /* contexts sharing one key block (sg_srtp_ctx_init_n) */
 #define SG_SRTP_RTP_HDR 12
 #define SG_SRTP_RTCP_HDR 8
 #define SG_SRTP_CM_SALT 14
@@ -63,6 +64,9 @@ struct sg_srtp_rtcp_tail {
  *   [line 0: everything protect reads or writes besides the keys]
  *   [line 1: receive state, SRTCP salt and raw auth key]
  *   [SRTP key block, 64-byte aligned, keys_off bytes][SRTCP tail][pad to 64]
+ * Several SSRCs of one peer (RFC 3711 §3.2.3: one master key, a context per
+ * SSRC) may share one key block and SRTCP tail: [header 0]..[header n-1]
+ * [key block][tail]; each header finds them at keys_pos.
  * Protect touches line 0 and the key block only (a fan-out to 100k viewers
  * reads each context from DRAM: every line counts). Only the SRTP (RTP) keys
  * are stored expanded (AES round keys + HMAC-SHA1 ipad/opad states, or the
@@ -82,7 +86,8 @@ struct sg_srtp_ctx {
 	uint32_t ts_delta;
 	uint16_t seq_delta;
 	uint16_t keys_off;    /* size of the SRTP key block (offset of the SRTCP tail) */
-	uint32_t magic;
+	uint16_t magic;
+	uint16_t keys_pos;    /* offset of the (possibly shared) SRTP key block from this header */
 	uint64_t rtp_top;     /* highest RTP index (ROC << 16 | seq) */
 	uint64_t rtp_count;   /* packets processed with the SRTP key */
 	uint64_t rtp_bytes;   /* SRTP bytes produced (header + payload + tag) */
@@ -96,7 +101,7 @@ struct sg_srtp_ctx {
 	alignas(16) uint8_t rtcp_salt[16];
 	uint8_t rtcp_auth[SG_SRTP_HMAC_KEY]; /* raw SRTCP HMAC-SHA1 key (AES-CM only) */
 	uint32_t rtcp_count;  /* SRTCP packets received with the SRTCP key (< 2^31) */
-	uint32_t size;
+	uint32_t size;        /* bytes of the whole object from this header (0: a later header of it) */
 	alignas(64) uint8_t keys[];
 };
 
@@ -108,10 +113,10 @@ _Static_assert(offsetof(struct sg_srtp_ctx, rtp_mask) == 64, "receive state open
 _Static_assert(offsetof(struct sg_srtp_ctx, keys) == 128, "SRTP keys at a 64-byte boundary");
 _Static_assert(sizeof(struct sg_srtp_cm_keys) % 16 == 0, "SRTCP tail 16-byte aligned");
 
-static inline void *srtp_rtp_keys(struct sg_srtp_ctx *c) { return c->keys; }
+static inline void *srtp_rtp_keys(struct sg_srtp_ctx *c) { return (uint8_t *)c + c->keys_pos; }
 static inline struct sg_srtp_rtcp_tail *srtp_rtcp_tail(struct sg_srtp_ctx *c)
 {
-	return (struct sg_srtp_rtcp_tail *)(void *)(c->keys + c->keys_off);
+	return (struct sg_srtp_rtcp_tail *)(void *)((uint8_t *)c + c->keys_pos + c->keys_off);
 }
 
 /* Per-job bookkeeping for a burst; lives until the job is returned. */

@@ -322,6 +322,13 @@ static void t_fanout(void)
 	CU_ASSERT_EQUAL(nv, 220);
 	for (unsigned i = 0; i < n; i++)
 		CU_ASSERT_EQUAL(fo_vpkts(fp, h[i]), want[i]);
+	/* Video + audio viewers hold one SRTP object with two contexts sharing the keys. */
+	struct sg_fp_viewer_info vi0;
+	CU_ASSERT_EQUAL(sg_fp_viewer_info_get(fp, h[0], &vi0), 0);
+	CU_ASSERT_EQUAL(vi0.mem_bytes, sg_fp_viewer_mem(SG_SRTP_AES128_CM_SHA1_80, 2));
+	CU_ASSERT_EQUAL(sg_fp_viewer_mem(SG_SRTP_AES128_CM_SHA1_80, 2), 320 + 576);
+	CU_ASSERT_EQUAL(sg_fp_viewer_info_get(fp, h[210], &vi0), 0);
+	CU_ASSERT_EQUAL(vi0.mem_bytes, sg_fp_viewer_mem(SG_SRTP_AES128_CM_SHA1_80, 1));
 
 	/* Leave: the first, the last, every third (swap-remove from anywhere). */
 	for (unsigned i = 0; i < n; i++) {
@@ -468,6 +475,7 @@ int main(void)
 		CU_add_test(s, "SRTP context slab", t_slab);
 		CU_add_test(s, "fan-out: joins, leaves, array growth", t_fanout);
 		CU_add_test(s, "fan-out frames on the wire: headers, checksum, SRTP, address change", t_fanout_wire);
+		CU_add_test(s, "viewers of every SRTP profile, one and two media, on one worker", t_profiles_mix);
 		CU_add_test(s, "2 workers: fan-out across workers, leave, remote-only stream", t_mw_fanout2);
 		CU_add_test(s, "3 workers: fan-out across workers, leave, remote-only stream", t_mw_fanout3);
 		CU_add_test(s, "2 workers: ring_full while a worker is not polled", t_mw_ring_full);

@@ -608,6 +608,8 @@ static void t_srtcp_after_rtp(void)
 	sg_srtp_engine_free(e);
 }
 
+#include "test_srtp_shared.inc"
+
 /* ---- errors, limits, sizes ------------------------------------------- */
 
 static void t_errors(void)
@@ -804,6 +806,7 @@ int main(void)
 	CU_add_test(s, "interop libsrtp2 + OpenSSL GCM, auto arch, 4 profiles", t_interop_auto);
 	CU_add_test(s, "interop libsrtp2, every supported arch", t_interop_each_arch);
 	CU_add_test(s, "SRTCP with libsrtp2 after many RTP packets, keys wiped", t_srtcp_after_rtp);
+	CU_add_test(s, "SSRCs of one peer sharing one key block, with libsrtp2", t_shared_keys);
 	CU_add_test(s, "distinct errors, counters", t_errors);
 	CU_add_test(s, "key lifetime, ROC, replay window", t_limits_and_window);
 	CU_add_test(s, "context size, alignment, wipe", t_sizes);

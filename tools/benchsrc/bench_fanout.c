@@ -465,6 +465,15 @@ static unsigned long hugepages_free_mb(void)
 	return free_pages * kb / 1024;
 }
 
+/* A video + audio viewer: one SRTP object for two media + two fan-out array
+ * entries (their measured share: heap per one-stream viewer minus its
+ * context) + the slot and table share per slot (tables/slot). */
+static double av_total(int p, const struct prow *pr)
+{
+	double fo = pr->mem.heap_per_viewer - (double)sg_srtp_ctx_size((enum sg_srtp_profile)p);
+	return (double)sg_srtp_ctx_size_n((enum sg_srtp_profile)p, 2) + 2 * fo + pr->mem.table_per_slot;
+}
+
 static void print_text(const char *model, const char *flags)
 {
 	printf("CPU: %s\nflags: %s\nipsec-mb %s, %s (crypto: %s), %s\nmemory: %s\n", model, flags,
@@ -501,8 +510,10 @@ static void print_text(const char *model, const char *flags)
 			}
 	}
 	printf("\nflatness (ns/pkt at the largest N / at 1000) and memory per viewer (one stream):\n");
-	printf("%-27s %5s %9s %11s %13s %13s %11s\n", "profile", "bytes", "flat", "slot+ctx B",
-	       "heap/viewer B", "tables/slot B", "total B");
+	printf("(total A/V B: a video + audio viewer - slot, one SRTP object with two contexts sharing the keys,\n"
+	       " two fan-out entries and the table share)\n");
+	printf("%-27s %5s %9s %11s %13s %13s %11s %11s\n", "profile", "bytes", "flat", "slot+ctx B",
+	       "heap/viewer B", "tables/slot B", "total B", "total A/V B");
 	for (int p = 0; p < NPROF; p++) {
 		struct prow *pr = &g_res[p];
 		int i1k = -1;
@@ -513,16 +524,17 @@ static void print_text(const char *model, const char *flags)
 				i1k = (int)i;
 		for (unsigned s = 0; s < g_n_sz; s++) {
 			double flat = i1k >= 0 ? pr->c[g_n_nv - 1][s].ns / pr->c[i1k][s].ns : 0;
-			printf("%-27s %5u %9.3f %11zu %13.0f %13.0f %11.0f\n",
+			printf("%-27s %5u %9.3f %11zu %13.0f %13.0f %11.0f %11.0f\n",
 			       sg_srtp_profile_name((enum sg_srtp_profile)p), g_sizes[s], flat, pr->mem.slot_ctx,
 			       pr->mem.heap_per_viewer, pr->mem.table_per_slot,
-			       pr->mem.heap_per_viewer + pr->mem.table_per_slot);
+			       pr->mem.heap_per_viewer + pr->mem.table_per_slot, av_total(p, pr));
 		}
 	}
 }
 
 static void print_json(const char *model, const char *flags)
 {
+	/* see print_text */
 	printf("{\"bench\":\"fanout\",\"cpu\":\"%s\",\"cpu_flags\":\"%s\",\"ipsec_mb\":\"%s\",\"libsrtp2\":\"%s\","
 	       "\"libsrtp2_crypto\":\"%s\",\"openssl\":\"%s\",\"memory\":\"%s\",\"source_pps\":%u,\"workers\":1,\"reps\":%d,"
 	       "\"unit\":\"ns_per_delivered_packet\",\"stream_bps\":%.0f,\"results\":[",
@@ -534,10 +546,11 @@ static void print_json(const char *model, const char *flags)
 		if (!pr->done)
 			continue;
 		printf("%s{\"profile\":\"%s\",\"arch\":\"%s\",\"memory\":{\"slot_plus_ctx\":%zu,"
-		       "\"heap_per_viewer\":%.0f,\"tables_per_slot\":%.0f,\"total_per_viewer\":%.0f},\"sizes\":[",
+		       "\"heap_per_viewer\":%.0f,\"tables_per_slot\":%.0f,\"total_per_viewer\":%.0f,"
+		       "\"total_per_av_viewer\":%.0f},\"sizes\":[",
 		       first ? "" : ",", sg_srtp_profile_name((enum sg_srtp_profile)p), sg_srtp_arch_name(pr->arch),
 		       pr->mem.slot_ctx, pr->mem.heap_per_viewer, pr->mem.table_per_slot,
-		       pr->mem.heap_per_viewer + pr->mem.table_per_slot);
+		       pr->mem.heap_per_viewer + pr->mem.table_per_slot, av_total(p, pr));
 		first = 0;
 		for (unsigned s = 0; s < g_n_sz; s++) {
 			printf("%s{\"payload\":%u,\"srtp_burst_ns\":%.1f,\"io_ns\":%.1f,\"bound_ns\":%.1f,"
