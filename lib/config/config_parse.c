@@ -183,6 +183,16 @@ static int parse_ipv4(const char *s, uint32_t *out)
 	return 0;
 }
 
+/* The next scalar (an address), quoted into q for messages; "missing value" if null. */
+static int addr_scalar(struct sg_yp *y, yaml_mark_t *m, char *q, size_t qlen)
+{
+	int rc = sg_yp_scalar(y, m);
+	if (rc)
+		return rc;
+	sg_yp_quote(q, qlen, y->sval, y->slen);
+	return y->snull ? sg_yp_errf(y, m, "missing value") : 0;
+}
+
 static int fn_ipv4(struct sg_yp *y, void *obj, const struct sg_yfield *f)
 {
 	struct sg_config_port *p = obj;
@@ -191,11 +201,8 @@ static int fn_ipv4(struct sg_yp *y, void *obj, const struct sg_yfield *f)
 	int rc;
 
 	SG_UNUSED(f);
-	if ((rc = sg_yp_scalar(y, &m)))
+	if ((rc = addr_scalar(y, &m, q, sizeof(q))))
 		return rc;
-	sg_yp_quote(q, sizeof(q), y->sval, y->slen);
-	if (y->snull)
-		return sg_yp_errf(y, &m, "missing value");
 	char *slash = y->slen < sizeof(s) ? memchr(y->sval, '/', y->slen) : NULL;
 	if (!slash)
 		return sg_yp_errf(y, &m, "expected address/prefix like 198.18.0.1/24, got \"%s\"", q);
@@ -221,11 +228,8 @@ static int fn_gateway(struct sg_yp *y, void *obj, const struct sg_yfield *f)
 	int rc;
 
 	SG_UNUSED(f);
-	if ((rc = sg_yp_scalar(y, &m)))
+	if ((rc = addr_scalar(y, &m, q, sizeof(q))))
 		return rc;
-	sg_yp_quote(q, sizeof(q), y->sval, y->slen);
-	if (y->snull)
-		return sg_yp_errf(y, &m, "missing value");
 	if (y->slen >= sizeof(s) || (memcpy(s, y->sval, y->slen + 1), parse_ipv4(s, &p->gateway)))
 		return sg_yp_errf(y, &m, "invalid IPv4 address \"%s\"", q);
 	if (p->gateway == 0)

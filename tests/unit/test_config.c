@@ -244,6 +244,10 @@ static void t_ranges(void)
 	    "t.yaml:5:14: ports[0].rx_desc: value 70000 out of range 64..32768");
 	ERR("ports:\n  - {name: d, device: net_null0, ipv4: 10.0.0.1/24, tx_desc: 1000}\n",
 	    "t.yaml:2:62: ports[0].tx_desc: 1000 is not a power of two in 64..32768");
+	ERR("ports:\n  - {name: d, device: net_null0, ipv4: }\n",
+	    "t.yaml:2:40: ports[0].ipv4: missing value");
+	ERR("ports:\n  - {name: d, device: net_null0, ipv4: 10.0.0.1/24, gateway: }\n",
+	    "t.yaml:2:62: ports[0].gateway: missing value");
 	ERR("ports:\n  - {name: d, device: net_null0, ipv4: 10.0.0.1/24, mtu: 9001}\n",
 	    "t.yaml:2:58: ports[0].mtu: value 9001 out of range 576..9000");
 	ERR("ports:\n  - {name: d, device: net_null0, ipv4: 10.0.0.1/24, rx_queues: 0}\n",
