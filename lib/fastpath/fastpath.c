@@ -85,9 +85,11 @@ struct sg_fp *sg_fp_create(const struct sg_fp_conf *conf, char *err, size_t errl
 	}
 	/* Per-worker mempools of conf->mbufs each, on the worker's socket (its
 	 * per-lcore cache holds a few bursts: conf->mbuf_cache >= burst). */
+	static unsigned instances; /* pool names are global: one set per fast path */
+	unsigned inst = __atomic_fetch_add(&instances, 1, __ATOMIC_RELAXED);
 	for (unsigned w = 0; w < fp->n_workers; w++) {
 		char pname[RTE_MEMPOOL_NAMESIZE];
-		snprintf(pname, sizeof(pname), "sg_mbufs%u", w);
+		snprintf(pname, sizeof(pname), "sg_mbufs%u_%u", inst, w);
 		fp->workers[w]->pool = rte_pktmbuf_pool_create(
 			pname, conf->mbufs, conf->mbuf_cache,
 			RTE_ALIGN(sizeof(struct sg_fp_meta), RTE_MBUF_PRIV_ALIGN), RTE_MBUF_DEFAULT_BUF_SIZE,
