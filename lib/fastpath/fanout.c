@@ -60,33 +60,32 @@ void sg_fp_hdr_template(struct sg_fp_wport *wp)
 	ip->src_addr = wp->ipv4_be;
 	udp->src_port = wp->media_port_be;
 	/* RFC 1071 one's complement sum of the constant 16-bit words (as stored:
-	 * the sum is byte-order independent); total length, ID and destination
-	 * are added per packet, the checksum field counts as 0. */
+	 * the sum is byte-order independent); total length and destination are
+	 * added per packet; ID 0 (every datagram is atomic: DF set, RFC 6864
+	 * §4.1) and the checksum field count as 0. */
 	s = (uint32_t)RTE_BE16(0x4500) + RTE_BE16(RTE_IPV4_HDR_DF_FLAG) +
 	    RTE_BE16(64 << 8 | IPPROTO_UDP) + (wp->ipv4_be & 0xffff) + (wp->ipv4_be >> 16);
 	wp->hdr_sum = s;
 }
 
-/* Ethernet + IPv4 + UDP towards (mac, ip, port), in front of a UDP payload of
+/* Ethernet + IPv4 (ID 0) + UDP towards (mac, ip, port), in front of a UDP payload of
  * len bytes: the port's template (two overlapping 32/16-byte copies, nothing
  * written past the 42 bytes) and the per-packet fields. */
 static inline void put_headers(const struct sg_fp_wport *wp, const struct rte_ether_addr *mac,
-			       uint32_t ip_be, uint16_t port_be, uint16_t ip_id, uint8_t *p, uint16_t len)
+			       uint32_t ip_be, uint16_t port_be, uint8_t *p, uint16_t len)
 {
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)p;
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
 	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
 	uint16_t tot = rte_cpu_to_be_16((uint16_t)(20 + 8 + len));
-	uint16_t id = rte_cpu_to_be_16(ip_id);
 	uint32_t s;
 
 	memcpy(p, wp->hdr_tmpl, 32);
 	memcpy(p + SG_FP_HDR_LEN - 16, wp->hdr_tmpl + SG_FP_HDR_LEN - 16, 16);
 	eth->dst_addr = *mac;
 	ip->total_length = tot;
-	ip->packet_id = id;
 	ip->dst_addr = ip_be;
-	s = wp->hdr_sum + tot + id + (ip_be & 0xffff) + (ip_be >> 16);
+	s = wp->hdr_sum + tot + (ip_be & 0xffff) + (ip_be >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	ip->hdr_checksum = (uint16_t)~s;
@@ -155,9 +154,7 @@ static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo
 		}
 		o->data_len = (uint16_t)(SG_FP_HDR_LEN + olen);
 		o->pkt_len = o->data_len;
-		/* IPv4 ID 0: an atomic datagram (DF set, never fragmented) may carry
-		 * any ID (RFC 6864 §4.1), so no per-viewer counter is written. */
-		put_headers(&w->wports[e->port_idx], &e->mac, e->ip_be, e->port_be, 0,
+		put_headers(&w->wports[e->port_idx], &e->mac, e->ip_be, e->port_be,
 			    rte_pktmbuf_mtod(o, uint8_t *), olen);
 		sent_bytes += olen;
 		psets += b->pset[i];
@@ -373,7 +370,7 @@ static const struct sg_stun_key *ufrag_lookup(void *arg, const uint8_t *local, s
 		return NULL;
 	struct sg_fp_viewer *v = &lc->fp->viewers[(uintptr_t)data];
 	if (v->state == SG_FP_V_FREE || v->state == SG_FP_V_DEAD || remote_len != v->remote_ufrag_len ||
-	    memcmp(remote, v->remote_ufrag, remote_len) != 0)
+	    sg_fp_ufrag_hash(remote, remote_len) != v->remote_ufrag_hash)
 		return NULL;
 	lc->v = v;
 	return &v->key;
@@ -698,7 +695,7 @@ static void send_rx(struct sg_fp_worker *w, struct rte_mbuf *m)
 		drop(w, v->port_idx, m, SG_STATS_DROP_UNKNOWN_FLOW);
 		return;
 	}
-	put_headers(wp, &v->remote_mac, v->remote_ip_be, v->remote_port_be, v->ip_id++, h, len);
+	put_headers(wp, &v->remote_mac, v->remote_ip_be, v->remote_port_be, h, len);
 	wstats(w, v->port_idx)->c[SG_STATS_DTLS_TX]++;
 	sg_fp_txbuf_add(&wp->tx_nic, m, wstats(w, v->port_idx), SG_STATS_DROP_TX_FULL);
 }

@@ -9,6 +9,7 @@
 #include <rte_common.h>
 #include <rte_ethdev.h>
 #include <rte_hash.h>
+#include <rte_jhash.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
@@ -92,7 +93,8 @@ enum sg_fp_vstate { SG_FP_V_FREE = 0, SG_FP_V_ICE, SG_FP_V_PLAYING, SG_FP_V_DEAD
  * The per-packet fan-out does not read the slot: what it needs is copied into
  * the viewer's fan-out array entries (struct sg_fp_fo_ent) and its sent
  * packets/bytes are counted in the SRTP contexts (sg_srtp_ctx_tx_counts()).
- * The slot serves STUN, SRTCP, commands and the control plane. 320 bytes.
+ * The slot serves STUN, SRTCP, commands and the control plane. 256 bytes
+ * (the peer's ufrag is kept as a 64-bit hash, its bytes stay with the session).
  */
 struct sg_fp_viewer {
 	/* --- owner worker; sid/port_idx/n_media set before publishing --- */
@@ -101,7 +103,6 @@ struct sg_fp_viewer {
 	int16_t sid[2];
 	uint32_t remote_ip_be;
 	uint16_t remote_port_be;
-	uint16_t ip_id;
 	uint8_t port_idx;
 	volatile uint8_t state;      /* enum sg_fp_vstate */
 	/* --- line 1 --- */
@@ -122,7 +123,7 @@ struct sg_fp_viewer {
 	uint8_t pt[2];
 	uint8_t remote_ufrag_len;
 	char local_ufrag[SG_FP_UFRAG_LEN + 1];
-	char remote_ufrag[65];
+	uint64_t remote_ufrag_hash;  /* sg_fp_ufrag_hash() of the peer's ufrag (remote_ufrag_len bytes) */
 	struct sg_stun_key key;
 	/* --- control plane only --- */
 	void *srtp_mem[2];
@@ -133,6 +134,17 @@ struct sg_fp_viewer {
 	uint8_t n_flows;             /* flow table entries added for it (> 2: not all in flows[]) */
 	struct sg_fp_flow_key flows[2];
 } __rte_cache_aligned;
+_Static_assert(sizeof(struct sg_fp_viewer) == 256, "viewer slot: 4 cache lines");
+
+/* The peer's ICE ufrag as stored in the slot (RFC 8445 §7.3 USERNAME check):
+ * a 64-bit hash; the STUN check compares length and hash, MESSAGE-INTEGRITY
+ * (our password) is what authenticates. */
+static inline uint64_t sg_fp_ufrag_hash(const void *p, size_t n)
+{
+	uint32_t a = 0x53475546u, b = 0x52414721u; /* "SGUF" "RAG!" */
+	rte_jhash_2hashes(p, (uint32_t)n, &a, &b);
+	return (uint64_t)a << 32 | b;
+}
 
 /* Commands control -> worker (allocated and freed by the control plane). */
 enum sg_fp_cmd_type { SG_FP_CMD_KEYS = 1, SG_FP_CMD_DEL, SG_FP_CMD_SEND, SG_FP_CMD_REMOTE };

@@ -23,9 +23,6 @@
 #define TAG "media"
 #define MAX_PENDING 4096
 
-/* The per-viewer budget of issue #6: 1 KiB with one AES-CM context (704 B). */
-_Static_assert(sizeof(struct sg_fp_viewer) <= 320, "viewer slot grew beyond 5 cache lines");
-
 struct pending {
 	struct sg_fp_cmd *cmd;
 };
@@ -452,7 +449,7 @@ int sg_fp_viewer_add(struct sg_fp *fp, const struct sg_fp_viewer_conf *vc)
 			v->n_media += vc->sid[mi] >= 0;
 		}
 		memcpy(v->local_ufrag, vc->local_ufrag, SG_FP_UFRAG_LEN + 1);
-		memcpy(v->remote_ufrag, vc->remote_ufrag, rl + 1);
+		v->remote_ufrag_hash = sg_fp_ufrag_hash(vc->remote_ufrag, rl);
 		v->remote_ufrag_len = (uint8_t)rl;
 		if (sg_stun_key_init(&v->key, vc->local_pwd, strlen(vc->local_pwd)) != 0) {
 			memset(v, 0, sizeof(*v));
