@@ -9,7 +9,6 @@
 #include <rte_common.h>
 #include <rte_ethdev.h>
 #include <rte_hash.h>
-#include <rte_jhash.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
@@ -141,9 +140,11 @@ _Static_assert(sizeof(struct sg_fp_viewer) == 256, "viewer slot: 4 cache lines")
  * (our password) is what authenticates. */
 static inline uint64_t sg_fp_ufrag_hash(const void *p, size_t n)
 {
-	uint32_t a = 0x53475546u, b = 0x52414721u; /* "SGUF" "RAG!" */
-	rte_jhash_2hashes(p, (uint32_t)n, &a, &b);
-	return (uint64_t)a << 32 | b;
+	const uint8_t *b = p;
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a 64 (ufrags: <= 64 bytes, STUN path only) */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
 }
 
 /* Commands control -> worker (allocated and freed by the control plane). */

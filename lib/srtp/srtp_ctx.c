@@ -51,8 +51,9 @@ static size_t rtp_keys_size(enum sg_srtp_profile p)
 					     : sizeof(struct sg_srtp_cm_keys);
 }
 
-/* 128-byte header + SRTP key block + SRTCP tail (replay windows, raw key),
- * rounded to 64: 448 bytes for AES-CM, 1216 for GCM-128, 1280 for GCM-256. */
+/* 64-byte header + SRTP key block + SRTCP tail (state, replay windows, raw
+ * key), rounded to 64: 448 bytes for AES-CM, 1216 for GCM-128, 1280 for
+ * GCM-256; each further SSRC sharing the keys adds 64. */
 size_t sg_srtp_ctx_size(enum sg_srtp_profile p)
 {
 	return sg_srtp_ctx_size_n(p, 1);
@@ -196,7 +197,7 @@ int sg_srtp_ctx_init_n(struct sg_srtp_engine *e, void *mem, size_t mem_len, enum
 	c->key_len = (uint8_t)sg_srtp_profile_key_len(p);
 	c->keys_off = (uint16_t)rtp_keys_size(p);
 	c->keys_pos = (uint16_t)hdrs;
-	c->size = (uint32_t)need;
+	srtp_rtcp_tail(c)->n_ssrc = (uint8_t)n_ssrc;
 	set_rtp(c, params);
 	/* RFC 3711 §4.3.2 labels: 0x00-0x02 SRTP, 0x03-0x05 SRTCP. */
 	rc = derive(e, c, rtp_master, 0x00);
@@ -214,9 +215,8 @@ int sg_srtp_ctx_init_n(struct sg_srtp_engine *e, void *mem, size_t mem_len, enum
 		struct sg_srtp_ctx *h = (struct sg_srtp_ctx *)((uint8_t *)c + i * sizeof(*c));
 		memcpy(h, c, sizeof(*c));
 		h->keys_pos = (uint16_t)(hdrs - i * sizeof(*c));
-		h->size = 0;
+		h->hdr_idx = (uint8_t)i;
 		h->rtp_count = h->rtp_bytes = 0;
-		h->rtcp_count = 0;
 		set_rtp(h, params ? &params[i] : NULL);
 		out[i] = h;
 	}
@@ -251,8 +251,10 @@ struct sg_srtp_ctx *sg_srtp_ctx_create(struct sg_srtp_engine *e, enum sg_srtp_pr
 
 void sg_srtp_ctx_wipe(struct sg_srtp_ctx *c)
 {
-	if (c && c->magic == SG_SRTP_CTX_MAGIC && c->size)
-		sg_secure_zero(c, c->size);
+	/* Only through the first header: it wipes the whole object. */
+	if (c && c->magic == SG_SRTP_CTX_MAGIC && c->hdr_idx == 0)
+		sg_secure_zero(c, sg_srtp_ctx_size_n((enum sg_srtp_profile)c->profile,
+						     srtp_rtcp_tail(c)->n_ssrc));
 }
 
 void sg_srtp_ctx_free(struct sg_srtp_ctx *c)
@@ -306,14 +308,14 @@ void sg_srtp_ctx_tx_counts(const struct sg_srtp_ctx *c, uint64_t *pkts, uint64_t
 
 uint32_t sg_srtp_ctx_srtcp_index(const struct sg_srtp_ctx *c)
 {
-	return c->rtcp_tx_index;
+	return srtp_rtcp_tail(c)->tx_index;
 }
 
 int sg_srtp_ctx_set_srtcp_index(struct sg_srtp_ctx *c, uint32_t index)
 {
 	if (!c || index > 0x7fffffffu)
 		return -EINVAL;
-	c->rtcp_tx_index = index;
+	srtp_rtcp_tail(c)->tx_index = index;
 	return 0;
 }
 
@@ -325,12 +327,13 @@ int srtp_ctx_set_session_keys(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, i
 
 	if (c->cls == SG_SRTP_CLASS_CM && !auth)
 		return -EINVAL;
-	memcpy(rtcp ? c->rtcp_salt : c->rtp_salt, salt, sg_srtp_profile_salt_len(c->profile));
+	memcpy(rtcp ? srtp_rtcp_tail(c)->salt : (uint8_t *)srtp_rtp_salt(c), salt,
+	       sg_srtp_profile_salt_len(c->profile));
 	if (rtcp) {
 		/* SRTCP set: raw k_e (and k_a), expanded per packet. */
 		memcpy(srtp_rtcp_tail(c)->enc, enc, c->key_len);
 		if (c->cls == SG_SRTP_CLASS_CM)
-			memcpy(c->rtcp_auth, auth, SG_SRTP_HMAC_KEY);
+			memcpy(srtp_rtcp_tail(c)->auth, auth, SG_SRTP_HMAC_KEY);
 		return 0;
 	}
 	if (c->cls == SG_SRTP_CLASS_CM) {
@@ -362,7 +365,7 @@ const void *srtp_rtcp_keys_expand(struct sg_srtp_engine *e, struct sg_srtp_ctx *
 	if (c->cls == SG_SRTP_CLASS_CM) {
 		struct sg_srtp_cm_keys *k = &e->rtcp_keys.cm.k;
 		IMB_AES_KEYEXP_128(m, enc, k->enc, e->rtcp_keys.cm.dk);
-		srtp_hmac_sha1_pre(m, c->rtcp_auth, k->ipad, k->opad);
+		srtp_hmac_sha1_pre(m, srtp_rtcp_tail(c)->auth, k->ipad, k->opad);
 		return k;
 	}
 	if (c->key_len == 16)

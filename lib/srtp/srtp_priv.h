@@ -36,19 +36,31 @@ struct sg_srtp_cm_keys {
 	alignas(16) uint8_t enc[16 * 11]; /* expanded AES-128 encryption key */
 	alignas(16) uint8_t ipad[32];     /* SHA1 state after (k ^ ipad) block */
 	alignas(16) uint8_t opad[32];     /* SHA1 state after (k ^ opad) block */
+	/* Session salt (14 bytes) zero-padded to 16, so that IVs are built from
+	 * two 8-byte loads; in the key block's last line, read with opad. */
+	alignas(16) uint8_t salt[16];
 };
 
 /* GCM session key tables of one stream kind, for the engine's GCM arch. */
 struct sg_srtp_gcm_keys {
 	struct gcm_key_data k; /* 1008 bytes; placed at 64-byte boundaries */
+	alignas(16) uint8_t salt[16]; /* session salt (12 bytes), zero-padded */
 };
 
 /*
- * SRTCP state that follows the SRTP key block (cold: 1-10 packets/s per peer).
- * The SRTCP session encryption key is kept raw (RFC 3711 §4.3: k_e of label
- * 0x03, 16 or 32 bytes) and expanded into the engine scratch per packet.
+ * What the SSRCs of one peer share after the SRTP key block (RFC 3711 §3.2.3:
+ * one master key, one context per SSRC): the SRTCP state (cold: 1-10
+ * packets/s per peer). The SRTCP session encryption key is kept raw (RFC 3711
+ * §4.3: k_e of label 0x03, 16 or 32 bytes) and expanded into the engine
+ * scratch per packet.
  */
 struct sg_srtp_rtcp_tail {
+	alignas(16) uint8_t salt[16];   /* SRTCP session salt, zero-padded */
+	uint8_t auth[SG_SRTP_HMAC_KEY]; /* raw SRTCP HMAC-SHA1 key (AES-CM only) */
+	uint32_t count;                 /* SRTCP packets received (< 2^31, §9.2) */
+	uint32_t tx_index;              /* next SRTCP index sent, shared by the SSRCs (§3.4) */
+	uint8_t rx_n;                   /* SRTCP senders tracked in rx[] */
+	uint8_t n_ssrc;                 /* headers in front of the key block */
 	/* SRTCP replay windows, one per sending SSRC (libsrtp2 and browsers
 	 * keep one SRTCP index per SSRC, e.g. audio + video under BUNDLE). */
 	struct {
@@ -60,17 +72,17 @@ struct sg_srtp_rtcp_tail {
 };
 
 /*
- * Per-peer context:
- *   [line 0: everything protect reads or writes besides the keys]
- *   [line 1: receive state, SRTCP salt and raw auth key]
- *   [SRTP key block, 64-byte aligned, keys_off bytes][SRTCP tail][pad to 64]
- * Several SSRCs of one peer (RFC 3711 §3.2.3: one master key, a context per
- * SSRC) may share one key block and SRTCP tail: [header 0]..[header n-1]
- * [key block][tail]; each header finds them at keys_pos.
- * Protect touches line 0 and the key block only (a fan-out to 100k viewers
- * reads each context from DRAM: every line counts). Only the SRTP (RTP) keys
- * are stored expanded (AES round keys + HMAC-SHA1 ipad/opad states, or the
- * GCM key tables); the SRTCP keys are stored raw, see struct sg_srtp_rtcp_tail.
+ * Per-peer context, one object:
+ *   [header 0]..[header n-1]  one cache line per SSRC: everything protect and
+ *                             unprotect read or write besides the keys
+ *   [SRTP key block]          64-byte aligned, keys_off bytes: AES round keys
+ *                             + HMAC-SHA1 ipad/opad states + salt, or the GCM
+ *                             key tables + salt
+ *   [SRTCP tail][pad to 64]   shared SRTCP state and raw SRTCP keys
+ * Each header finds the key block at keys_pos. Protect touches its header and
+ * the key block only (a fan-out to 100k viewers reads each context from DRAM:
+ * every line counts); a video + audio peer costs one more line, not a second
+ * key block. Only the SRTP (RTP) keys are stored expanded.
  */
 struct sg_srtp_ctx {
 	alignas(64)
@@ -80,43 +92,42 @@ struct sg_srtp_ctx {
 	uint8_t rtp_tag;      /* SRTP tag length */
 	uint8_t pt;           /* SG_SRTP_PT_KEEP or 0..127 */
 	uint8_t rtp_init;     /* rtp_top valid */
-	uint8_t rtcp_rx_n;    /* SRTCP senders tracked in the tail's rx[] */
+	uint8_t hdr_idx;      /* index of this header in its object */
 	uint8_t key_len;      /* AES key length (16/32) */
 	uint32_t ssrc;
 	uint32_t ts_delta;
 	uint16_t seq_delta;
 	uint16_t keys_off;    /* size of the SRTP key block (offset of the SRTCP tail) */
 	uint16_t magic;
-	uint16_t keys_pos;    /* offset of the (possibly shared) SRTP key block from this header */
+	uint16_t keys_pos;    /* offset of the shared SRTP key block from this header */
 	uint64_t rtp_top;     /* highest RTP index (ROC << 16 | seq) */
 	uint64_t rtp_count;   /* packets processed with the SRTP key */
 	uint64_t rtp_bytes;   /* SRTP bytes produced (header + payload + tag) */
-	/* Session salts, zero-padded to 16 bytes so that IVs are built from two
-	 * 8-byte loads (no partial-store forwarding stalls). */
-	alignas(16) uint8_t rtp_salt[16];
-	/* --- line 1 --- */
 	uint64_t rtp_mask;    /* replay bitmap (receive), bit d = index rtp_top - d seen */
 	uint32_t roc0;        /* initial ROC (read once, by the first packet) */
-	uint32_t rtcp_tx_index;
-	alignas(16) uint8_t rtcp_salt[16];
-	uint8_t rtcp_auth[SG_SRTP_HMAC_KEY]; /* raw SRTCP HMAC-SHA1 key (AES-CM only) */
-	uint32_t rtcp_count;  /* SRTCP packets received with the SRTCP key (< 2^31) */
-	uint32_t size;        /* bytes of the whole object from this header (0: a later header of it) */
-	alignas(64) uint8_t keys[];
+	uint32_t rsvd;
 };
 
-/* Layout guards: protect's state, counters, magic and salt in line 0. */
-_Static_assert(offsetof(struct sg_srtp_ctx, magic) < 64, "magic in line 0");
-_Static_assert(offsetof(struct sg_srtp_ctx, rtp_bytes) + 8 <= 48, "protect counters in line 0");
-_Static_assert(offsetof(struct sg_srtp_ctx, rtp_salt) == 48, "rtp_salt closes line 0");
-_Static_assert(offsetof(struct sg_srtp_ctx, rtp_mask) == 64, "receive state opens line 1");
-_Static_assert(offsetof(struct sg_srtp_ctx, keys) == 128, "SRTP keys at a 64-byte boundary");
-_Static_assert(sizeof(struct sg_srtp_cm_keys) % 16 == 0, "SRTCP tail 16-byte aligned");
+/* Layout guards: one line per SSRC; the salts fill the 16 bytes left after
+ * ipsec-mb's key data (AES-CM 240 + 16 = 256, GCM 1008 + 16 = 1024). */
+_Static_assert(sizeof(struct sg_srtp_ctx) == 64, "one cache line per SSRC");
+_Static_assert(sizeof(struct sg_srtp_cm_keys) == 256, "AES-CM key block: 4 lines");
+_Static_assert(sizeof(struct sg_srtp_gcm_keys) == 1024, "GCM key block: 16 lines");
+_Static_assert(offsetof(struct sg_srtp_rtcp_tail, rx) == 48, "SRTCP tail: 48 + 64 + raw key");
 
-static inline void *srtp_rtp_keys(struct sg_srtp_ctx *c) { return (uint8_t *)c + c->keys_pos; }
-static inline struct sg_srtp_rtcp_tail *srtp_rtcp_tail(struct sg_srtp_ctx *c)
+static inline void *srtp_rtp_keys(const struct sg_srtp_ctx *c)
 {
-	return (struct sg_srtp_rtcp_tail *)(void *)((uint8_t *)c + c->keys_pos + c->keys_off);
+	return (uint8_t *)(uintptr_t)c + c->keys_pos;
+}
+static inline const uint8_t *srtp_rtp_salt(const struct sg_srtp_ctx *c)
+{
+	const uint8_t *k = srtp_rtp_keys(c);
+	return c->cls == SG_SRTP_CLASS_CM ? ((const struct sg_srtp_cm_keys *)k)->salt
+					  : ((const struct sg_srtp_gcm_keys *)k)->salt;
+}
+static inline struct sg_srtp_rtcp_tail *srtp_rtcp_tail(const struct sg_srtp_ctx *c)
+{
+	return (struct sg_srtp_rtcp_tail *)(void *)((uint8_t *)(uintptr_t)c + c->keys_pos + c->keys_off);
 }
 
 /* Per-job bookkeeping for a burst; lives until the job is returned. */

@@ -104,7 +104,7 @@ static inline void submit_rtp(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, u
 		 * anyway, so call the cipher directly and skip the job manager. */
 		struct sg_srtp_gcm_keys *k = srtp_rtp_keys(c);
 		alignas(16) uint8_t iv[16];
-		srtp_gcm_iv16(iv, c->rtp_salt, ssrc, idx);
+		srtp_gcm_iv16(iv, k->salt, ssrc, idx);
 		/* RFC 7714 §8.2: AAD = RTP header, 16-byte tag appended to ciphertext. */
 		if (c->key_len == 16)
 			IMB_AES128_GCM_ENC(m, &k->k, &e->gcm_ctx, out + h, psrc, plen, iv, out, h,
@@ -128,7 +128,7 @@ static inline void submit_rtp(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, u
 	j->chain_order = IMB_ORDER_CIPHER_HASH;
 	j->key_len_in_bytes = c->key_len;
 	struct sg_srtp_cm_keys *k = srtp_rtp_keys(c);
-	srtp_cm_iv16(pd->iv, c->rtp_salt, ssrc, idx);
+	srtp_cm_iv16(pd->iv, k->salt, ssrc, idx);
 	/* RFC 3711 §4.2: tag = HMAC(M), M = header || ciphertext || ROC.
 	 * The ROC is staged after the payload in the output and later
 	 * overwritten by the tag. ipsec-mb hashes job->src, so src is the
@@ -190,19 +190,22 @@ unsigned sg_srtp_protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uin
 	e->len_out = dst_len_out;
 	e->burst_ok = 0;
 	/* Prefetch (contexts of a fan-out are usually far apart in memory: at
-	 * 100k viewers each one comes from DRAM): the state lines of the first
+	 * 100k viewers each one comes from DRAM): the header lines of the first
 	 * four contexts and the key blocks of the first two, then in the loop
-	 * the state line 4 ahead and the SRTP key block (AES round keys + HMAC
+	 * the header 4 ahead and the SRTP key block (AES round keys + HMAC
 	 * states, or the GCM key tables, up to 16 lines) 2 ahead. The key block
-	 * sits at a fixed offset; its length is taken from the current context
-	 * (a burst normally has one profile), so no prefetch waits on another. */
+	 * is found through the header (keys_pos: shared by a peer's SSRCs),
+	 * prefetched two iterations before; its length is taken from the
+	 * current context (a burst normally has one profile). */
 	for (unsigned i = 0; i < n && i < 4; i++)
 		__builtin_prefetch(ctx[i]);
 	unsigned kl0 = n && ctx[0] ? SG_MIN((unsigned)ctx[0]->keys_off, 1024u) : 0;
 	for (unsigned i = 0; i < n && i < 2; i++)
-		if (ctx[i])
+		if (ctx[i]) {
+			const uint8_t *k0 = srtp_rtp_keys(ctx[i]);
 			for (unsigned l = 0; l < kl0; l += 64)
-				__builtin_prefetch(ctx[i]->keys + l);
+				__builtin_prefetch(k0 + l);
+		}
 	for (unsigned i = 0; i < n; i++) {
 		struct sg_srtp_ctx *c = ctx[i];
 		uint8_t *d = dst[i];
@@ -211,7 +214,7 @@ unsigned sg_srtp_protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uin
 		if (i + 4 < n)
 			__builtin_prefetch(ctx[i + 4]);
 		if (i + 2 < n && ctx[i + 2] && c) {
-			const uint8_t *nk = ctx[i + 2]->keys;
+			const uint8_t *nk = srtp_rtp_keys(ctx[i + 2]);
 			unsigned kl = SG_MIN((unsigned)c->keys_off, 1024u);
 			for (unsigned l = 0; l < kl; l += 64)
 				__builtin_prefetch(nk + l);

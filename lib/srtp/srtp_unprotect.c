@@ -102,11 +102,11 @@ int sg_srtp_unprotect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t *
 	if (c->cls == SG_SRTP_CLASS_CM) {
 		/* §4.2: authenticate header || ciphertext || ROC: stage the ROC
 		 * over the tag (tag >= 4 bytes, saved above). */
-		srtp_cm_iv(iv, c->rtp_salt, ssrc, idx);
+		srtp_cm_iv(iv, srtp_rtp_salt(c), ssrc, idx);
 		be32_put(tp, (uint32_t)(idx >> 16));
 		job_cm(j, srtp_rtp_keys(c), iv, (unsigned)h + plen + 4, tag);
 	} else {
-		srtp_gcm_iv(iv, c->rtp_salt, ssrc, idx);
+		srtp_gcm_iv(iv, srtp_rtp_salt(c), ssrc, idx);
 		job_gcm(j, srtp_rtp_keys(c), iv, pkt, (unsigned)h, tag);
 	}
 	rc = run(m, j);
@@ -145,9 +145,10 @@ int sg_srtcp_protect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t *p
 		return srtp_count_err(e, SG_SRTP_E_VERSION);
 	if ((unsigned)cap < L + over)
 		return srtp_count_err(e, SG_SRTP_E_NOSPACE);
-	if (c->rtcp_tx_index >= SG_SRTP_MAX_RTCP_PKTS) /* §3.4: 31-bit index, §9.2 */
+	struct sg_srtp_rtcp_tail *t = srtp_rtcp_tail(c);
+	if (t->tx_index >= SG_SRTP_MAX_RTCP_PKTS) /* §3.4: 31-bit index, §9.2 */
 		return srtp_count_err(e, SG_SRTP_E_EXPIRED);
-	uint32_t index = c->rtcp_tx_index;
+	uint32_t index = t->tx_index;
 	uint32_t eidx = 0x80000000u | index; /* E = 1: encrypted */
 	uint32_t ssrc = be32_get(pkt + 4);
 	unsigned clen = L - SG_SRTP_RTCP_HDR;
@@ -157,14 +158,14 @@ int sg_srtcp_protect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t *p
 	IMB_JOB *j = job_begin(m, c, pkt, SG_SRTP_RTCP_HDR, clen, 1);
 	if (c->cls == SG_SRTP_CLASS_CM) {
 		/* §3.4: M = header || encrypted part || E||index; tag follows. */
-		srtp_cm_iv(iv, c->rtcp_salt, ssrc, index);
+		srtp_cm_iv(iv, t->salt, ssrc, index);
 		be32_put(pkt + L, eidx);
 		job_cm(j, keys, iv, L + 4, tag);
 		rc = run(m, j);
 		memcpy(pkt + L + 4, tag, SG_SRTP_CM_RTCP_TAG);
 	} else {
 		/* RFC 7714 §9.2: AAD = first 8 bytes || E||index; tag then E||index. */
-		srtcp_gcm_iv(iv, c->rtcp_salt, ssrc, index);
+		srtcp_gcm_iv(iv, t->salt, ssrc, index);
 		memcpy(aad, pkt, SG_SRTP_RTCP_HDR);
 		be32_put(aad + 8, eidx);
 		job_gcm(j, keys, iv, aad, sizeof(aad), pkt + L);
@@ -174,7 +175,7 @@ int sg_srtcp_protect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t *p
 	srtp_rtcp_keys_wipe(e, c);
 	if (rc)
 		return srtp_count_err(e, rc);
-	c->rtcp_tx_index++;
+	t->tx_index++;
 	*len = (uint16_t)(L + over);
 	e->stats[SG_SRTP_STAT_rtcp_protected]++;
 	return 0;
@@ -206,18 +207,18 @@ int sg_srtcp_unprotect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t 
 	uint32_t ssrc = be32_get(pkt + 4);
 	unsigned clen = encrypted ? rtcp_len - SG_SRTP_RTCP_HDR : 0;
 
-	if (c->rtcp_count >= SG_SRTP_MAX_RTCP_PKTS)
-		return srtp_count_err(e, SG_SRTP_E_EXPIRED);
 	/* §3.3.2 replay window per sending SSRC; a context follows up to
 	 * SG_SRTP_RTCP_SSRCS senders, packets of further SSRCs are refused.
 	 * Checked before the keys are expanded: replays cost no key setup. */
 	struct sg_srtp_rtcp_tail *t = srtp_rtcp_tail(c);
+	if (t->count >= SG_SRTP_MAX_RTCP_PKTS)
+		return srtp_count_err(e, SG_SRTP_E_EXPIRED);
 	unsigned slot = 0;
-	while (slot < c->rtcp_rx_n && t->rx[slot].ssrc != ssrc)
+	while (slot < t->rx_n && t->rx[slot].ssrc != ssrc)
 		slot++;
 	if (slot == SG_SRTP_RTCP_SSRCS)
 		return srtp_count_err(e, SG_SRTP_E_REPLAY);
-	if (slot < c->rtcp_rx_n) {
+	if (slot < t->rx_n) {
 		rc = srtp_replay_check(true, t->rx[slot].top, t->rx[slot].mask, index);
 		if (rc)
 			return srtp_count_err(e, rc);
@@ -228,11 +229,11 @@ int sg_srtcp_unprotect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t 
 	IMB_JOB *j = job_begin(m, c, pkt, SG_SRTP_RTCP_HDR, clen, 0);
 	memcpy(saved, tp, tl);
 	if (c->cls == SG_SRTP_CLASS_CM) {
-		srtp_cm_iv(iv, c->rtcp_salt, ssrc, index);
+		srtp_cm_iv(iv, t->salt, ssrc, index);
 		job_cm(j, keys, iv, rtcp_len + 4, tag);
 		rc = run(m, j);
 	} else if (encrypted) {
-		srtcp_gcm_iv(iv, c->rtcp_salt, ssrc, index);
+		srtcp_gcm_iv(iv, t->salt, ssrc, index);
 		memcpy(aad, pkt, SG_SRTP_RTCP_HDR);
 		be32_put(aad + 8, eidx);
 		job_gcm(j, keys, iv, aad, sizeof(aad), tag);
@@ -242,7 +243,7 @@ int sg_srtcp_unprotect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t 
 		 * nothing encrypted. Move E||index next to the packet. */
 		memcpy(saved + tl, ep, 4);
 		memmove(tp, ep, 4);
-		srtcp_gcm_iv(iv, c->rtcp_salt, ssrc, index);
+		srtcp_gcm_iv(iv, t->salt, ssrc, index);
 		j->dst = pkt + rtcp_len;
 		j->cipher_start_src_offset_in_bytes = rtcp_len;
 		job_gcm(j, keys, iv, pkt, rtcp_len + 4, tag);
@@ -254,8 +255,8 @@ int sg_srtcp_unprotect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t 
 		return srtp_count_err(e, rc);
 	if (srtp_ct_cmp(tag, saved, tl))
 		return srtp_count_err(e, SG_SRTP_E_AUTH);
-	if (slot == c->rtcp_rx_n) {
-		c->rtcp_rx_n++;
+	if (slot == t->rx_n) {
+		t->rx_n++;
 		t->rx[slot].ssrc = ssrc;
 		t->rx[slot].top = index;
 		t->rx[slot].mask = 1;
@@ -264,7 +265,7 @@ int sg_srtcp_unprotect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t 
 		srtp_replay_add(&top, &t->rx[slot].mask, index);
 		t->rx[slot].top = (uint32_t)top;
 	}
-	c->rtcp_count++;
+	t->count++;
 	*len = (uint16_t)rtcp_len;
 	e->stats[SG_SRTP_STAT_rtcp_unprotected]++;
 	return 0;

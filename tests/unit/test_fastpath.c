@@ -326,7 +326,7 @@ static void t_fanout(void)
 	struct sg_fp_viewer_info vi0;
 	CU_ASSERT_EQUAL(sg_fp_viewer_info_get(fp, h[0], &vi0), 0);
 	CU_ASSERT_EQUAL(vi0.mem_bytes, sg_fp_viewer_mem(SG_SRTP_AES128_CM_SHA1_80, 2));
-	CU_ASSERT_EQUAL(sg_fp_viewer_mem(SG_SRTP_AES128_CM_SHA1_80, 2), 256 + 576);
+	CU_ASSERT_EQUAL(sg_fp_viewer_mem(SG_SRTP_AES128_CM_SHA1_80, 2), 256 + 512);
 	CU_ASSERT_EQUAL(sg_fp_viewer_info_get(fp, h[210], &vi0), 0);
 	CU_ASSERT_EQUAL(vi0.mem_bytes, sg_fp_viewer_mem(SG_SRTP_AES128_CM_SHA1_80, 1));
 

@@ -759,7 +759,7 @@ static void t_sizes(void)
 	CU_ASSERT(sg_srtp_ctx_size(SG_SRTP_AEAD_AES_128_GCM) <= 2560);
 	CU_ASSERT(sg_srtp_ctx_size(SG_SRTP_AEAD_AES_256_GCM) <= 2560);
 	CU_ASSERT_EQUAL(sg_srtp_ctx_size(SG_SRTP_AES128_CM_SHA1_80) % 64, 0);
-	CU_ASSERT_EQUAL(offsetof(struct sg_srtp_ctx, keys) % 64, 0);
+	CU_ASSERT_EQUAL(sizeof(struct sg_srtp_ctx), 64); /* one header line per SSRC */
 	/* fast-path memory targets: SRTCP keys kept raw (RFC 3711 §4.3) */
 	printf("  sizeof ctx: CM_32 %zu, GCM_256 %zu bytes\n",
 	       sg_srtp_ctx_size(SG_SRTP_AES128_CM_SHA1_32), sg_srtp_ctx_size(SG_SRTP_AEAD_AES_256_GCM));
@@ -773,9 +773,14 @@ static void t_sizes(void)
 		/* header, SRTP key block, SRTCP tail with the raw key all fit */
 		size_t blk = p >= SG_SRTP_AEAD_AES_128_GCM ? sizeof(struct sg_srtp_gcm_keys)
 							  : sizeof(struct sg_srtp_cm_keys);
-		CU_ASSERT(offsetof(struct sg_srtp_ctx, keys) + blk + sizeof(struct sg_srtp_rtcp_tail) +
+		CU_ASSERT(sizeof(struct sg_srtp_ctx) + blk + sizeof(struct sg_srtp_rtcp_tail) +
 			  sg_srtp_profile_key_len(p) <= sg_srtp_ctx_size(p));
+		/* a video + audio peer: one more line, not a second key block */
+		CU_ASSERT_EQUAL(sg_srtp_ctx_size_n(p, 2), sg_srtp_ctx_size(p) + 64);
 	}
+	CU_ASSERT_EQUAL(sg_srtp_ctx_size(SG_SRTP_AES128_CM_SHA1_80), 448);
+	CU_ASSERT_EQUAL(sg_srtp_ctx_size(SG_SRTP_AEAD_AES_128_GCM), 1216);
+	CU_ASSERT_EQUAL(sg_srtp_ctx_size(SG_SRTP_AEAD_AES_256_GCM), 1280);
 	CU_ASSERT_EQUAL(sg_srtp_ctx_size(SG_SRTP_PROFILE__MAX), 0);
 	/* wipe on free: keys are zeroed in caller-owned memory */
 	uint8_t mk[48] = {3};
