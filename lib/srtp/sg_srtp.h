@@ -149,8 +149,8 @@ unsigned sg_srtp_profile_rtcp_overhead(enum sg_srtp_profile p);
 /**
  * Bytes needed for a context of this profile (multiple of 64), 0 if invalid:
  * 448 for the AES-CM profiles, 1216 for AEAD_AES_128_GCM and 1280 for
- * AEAD_AES_256_GCM (a 128-byte state header, the expanded SRTP keys, then the
- * SRTCP replay windows and raw SRTCP key).
+ * AEAD_AES_256_GCM (a 64-byte state header, the expanded SRTP keys and salt,
+ * then the SRTCP state: salt, index, replay windows and raw SRTCP keys).
  */
 size_t sg_srtp_ctx_size(enum sg_srtp_profile p);
 
@@ -172,9 +172,9 @@ int sg_srtp_ctx_init(struct sg_srtp_engine *e, void *mem, size_t mem_len,
 /**
  * Bytes for n_ssrc (1..4) contexts of one peer that share one SRTP key block
  * and SRTCP tail (RFC 3711 §3.2.3: one master key, a cryptographic context
- * per SSRC): n 128-byte headers + the keys + the tail, rounded to 64. For a
- * viewer with video + audio: 576 bytes for AES-CM (2 x 448 separately),
- * 1344 / 1408 for GCM-128 / GCM-256 (2 x 1216 / 1280). 0 if invalid.
+ * per SSRC): n 64-byte headers + the keys + the tail, rounded to 64. For a
+ * viewer with video + audio: 512 bytes for AES-CM (2 x 448 separately),
+ * 1280 / 1344 for GCM-128 / GCM-256 (2 x 1216 / 1280). 0 if invalid.
  */
 size_t sg_srtp_ctx_size_n(enum sg_srtp_profile p, unsigned n_ssrc);
 
@@ -234,7 +234,9 @@ void sg_srtp_ctx_tx_counts(const struct sg_srtp_ctx *c, uint64_t *pkts, uint64_t
 /** Current ROC of the RTP direction (RFC 3711 §3.3.1). */
 uint32_t sg_srtp_ctx_roc(const struct sg_srtp_ctx *c);
 
-/** Next SRTCP index this context will send (RFC 3711 §3.4). */
+/** Next SRTCP index this context will send (RFC 3711 §3.4). Contexts from one
+ *  sg_srtp_ctx_init_n() share it (and the SRTCP replay windows): indices stay
+ *  unique per SSRC, so no SRTCP IV repeats. */
 uint32_t sg_srtp_ctx_srtcp_index(const struct sg_srtp_ctx *c);
 
 /** Set the next SRTCP index to send (< 2^31). Returns 0 or -EINVAL. */
