@@ -187,35 +187,94 @@ static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo
 	ws->fanout_bytes += sent_bytes;
 }
 
-static void fanout(struct sg_fp_worker *w, struct rte_mbuf *m, int sid, unsigned flags)
+/*
+ * Fan out k source packets of one stream (arrival order) to this worker's
+ * viewers of it, tiled: the viewers are taken SG_FP_FANOUT_BATCH at a time
+ * and each batch gets the k packets in turn, so a viewer's keys and state
+ * are read from memory once per tile instead of once per packet (at 1 000
+ * viewers the GCM key tables alone are 1 MB: they no longer fit in L2).
+ * A viewer still gets its packets in order, once each; only viewers further
+ * down the array get the first packets of the tile a little later.
+ */
+static void fanout_tile(struct sg_fp_worker *w, int sid, struct rte_mbuf *const pk[],
+			const uint8_t pflags[], unsigned k)
 {
 	struct sg_fp_wstream *ws = &w->streams[sid];
-	const uint8_t *src = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint16_t len = rte_pktmbuf_data_len(m);
 	struct sg_fp_fo_ent *e = ws->fo;
-	uint32_t n = ws->n_viewers, i;
+	uint32_t n = ws->n_viewers;
+	const uint8_t *src[SG_FP_FANOUT_TILE];
+	uint16_t len[SG_FP_FANOUT_TILE];
 	struct fo_batch b;
 
+	for (unsigned j = 0; j < k; j++) {
+		src[j] = rte_pktmbuf_mtod(pk[j], const uint8_t *);
+		len[j] = rte_pktmbuf_data_len(pk[j]);
+	}
 	/* The array is read in order (hardware prefetch); the contexts are
 	 * prefetched by sg_srtp_protect_burst(). The viewer slots are not read. */
-	b.n = 0;
-	for (i = 0; i < n; i++) {
-		b.pset[b.n] = false;
-		if (SG_UNLIKELY(e[i].waiting_kf)) {
-			/* A joiner starts at a keyframe or at the parameter sets before one. */
-			if (!(flags & (SG_FP_F_KEY | SG_FP_F_PSET)))
-				continue;
-			e[i].waiting_kf = false;
-			b.pset[b.n] = (flags & SG_FP_F_PSET) != 0;
-		} else if (SG_UNLIKELY(flags & SG_FP_F_PSET)) {
-			continue; /* in-band sets already reached this viewer */
+	for (uint32_t base = 0; base < n; base += SG_FP_FANOUT_BATCH) {
+		uint32_t lim = n - base < SG_FP_FANOUT_BATCH ? n : base + SG_FP_FANOUT_BATCH;
+		for (unsigned j = 0; j < k; j++) {
+			unsigned flags = pflags[j];
+			b.n = 0;
+			for (uint32_t i = base; i < lim; i++) {
+				b.pset[b.n] = false;
+				if (SG_UNLIKELY(e[i].waiting_kf)) {
+					/* A joiner starts at a keyframe or at the parameter sets before one. */
+					if (!(flags & (SG_FP_F_KEY | SG_FP_F_PSET)))
+						continue;
+					e[i].waiting_kf = false;
+					b.pset[b.n] = (flags & SG_FP_F_PSET) != 0;
+				} else if (SG_UNLIKELY(flags & SG_FP_F_PSET)) {
+					continue; /* in-band sets already reached this viewer */
+				}
+				b.ctx[b.n] = e[i].ctx;
+				b.e[b.n++] = &e[i];
+			}
+			fo_flush(w, ws, &b, src[j], len[j]);
 		}
-		b.ctx[b.n] = e[i].ctx;
-		b.e[b.n] = &e[i];
-		if (++b.n == SG_FP_FANOUT_BATCH)
-			fo_flush(w, ws, &b, src, len);
 	}
-	fo_flush(w, ws, &b, src, len);
+}
+
+/* Queue one reference of a media packet for fan-out at the end of this poll
+ * iteration (sg_fp_fanout_run()); a full queue is run first. */
+static void fanout(struct sg_fp_worker *w, struct rte_mbuf *m, int sid, unsigned flags)
+{
+	if (SG_UNLIKELY(w->fo_qn == SG_FP_FANOUT_QUEUE))
+		sg_fp_fanout_run(w);
+	struct sg_fp_fo_q *q = &w->fo_q[w->fo_qn++];
+	q->m = m;
+	q->sid = (int16_t)sid;
+	q->flags = (uint8_t)flags;
+}
+
+/* Fan out the queued packets: those of one stream in tiles of up to
+ * SG_FP_FANOUT_TILE, in arrival order; each reference is then released. */
+void sg_fp_fanout_run(struct sg_fp_worker *w)
+{
+	unsigned qn = w->fo_qn;
+	struct rte_mbuf *pk[SG_FP_FANOUT_TILE];
+	uint8_t pf[SG_FP_FANOUT_TILE];
+
+	for (unsigned i = 0; i < qn; i++) {
+		struct sg_fp_fo_q *q = &w->fo_q[i];
+		if (!q->m)
+			continue;
+		int sid = q->sid;
+		unsigned k = 0;
+		for (unsigned j = i; j < qn && k < SG_FP_FANOUT_TILE; j++) {
+			struct sg_fp_fo_q *r = &w->fo_q[j];
+			if (r->m && r->sid == sid) {
+				pk[k] = r->m;
+				pf[k++] = r->flags;
+				r->m = NULL;
+			}
+		}
+		fanout_tile(w, sid, pk, pf, k);
+		rte_pktmbuf_free_bulk(pk, k);
+		/* More of this stream than one tile: the first one left starts the next tile. */
+	}
+	w->fo_qn = 0;
 }
 
 /* Give every worker with viewers of sid a reference; fan out here if we have some. */
@@ -241,8 +300,9 @@ static void distribute(struct sg_fp_worker *w, struct rte_mbuf *m, int sid, unsi
 		}
 	}
 	if (mask & (1ull << w->idx))
-		fanout(w, m, sid, flags);
-	rte_pktmbuf_free(m);
+		fanout(w, m, sid, flags); /* takes our reference */
+	else
+		rte_pktmbuf_free(m);
 }
 
 /* Parameter sets for joiners, as one aggregation packet (STAP-A / AP) with the keyframe's seq and ts. */
@@ -717,8 +777,7 @@ unsigned sg_fp_worker_rings(struct sg_fp_worker *w)
 		w->stats.port[pidx].c[SG_STATS_FWD_RX]++;
 		switch (meta->type) {
 		case SG_FP_META_MEDIA:
-			fanout(w, m, meta->sid, meta->flags);
-			rte_pktmbuf_free(m);
+			fanout(w, m, meta->sid, meta->flags); /* takes the reference */
 			break;
 		case SG_FP_META_INGEST:
 			ingest(w, m, meta->sid, pidx);
@@ -739,6 +798,7 @@ unsigned sg_fp_worker_rings(struct sg_fp_worker *w)
 void sg_fp_worker_media_stop(struct sg_fp_worker *w)
 {
 	void *obj;
+	sg_fp_fanout_run(w);
 	while (rte_ring_sc_dequeue(w->cmd_ring, &obj) == 0)
 		cmd_exec(w, obj);
 	while (rte_ring_sc_dequeue(w->pkt_ring, &obj) == 0)

@@ -24,6 +24,10 @@
 #define SG_FP_RING_SIZE 8192
 #define SG_FP_HDR_LEN (14 + 20 + 8)   /* Ethernet + IPv4 + UDP */
 #define SG_FP_FANOUT_BATCH 32
+/* Source packets of one stream fanned out together (a video frame's packets
+ * arrive in one RX burst): each viewer's keys are read once per tile. */
+#define SG_FP_FANOUT_TILE 8
+#define SG_FP_FANOUT_QUEUE 64 /* media packets held until the end of a poll iteration */
 
 /* Per-mbuf metadata in the mbuf private area (pool priv_size). */
 enum sg_fp_meta_type {
@@ -250,6 +254,14 @@ struct sg_fp_worker {
 	struct sg_srtp_engine *srtp;
 	struct sg_stun_stats stun_stats;
 	uint64_t manual_last_drain;     /* sg_fp_worker_poll(): last TX drain (TSC) */
+	/* Media packets (one reference each) to fan out at the end of this poll
+	 * iteration, in arrival order per stream (sg_fp_fanout_run()). */
+	unsigned fo_qn;
+	struct sg_fp_fo_q {
+		struct rte_mbuf *m;
+		int16_t sid;
+		uint8_t flags;
+	} fo_q[SG_FP_FANOUT_QUEUE];
 	struct sg_fp_wport wports[SG_FP_MAX_PORTS];
 	struct sg_fp_wstream streams[SG_FP_MAX_STREAMS];
 	/* control plane only: SRTP contexts of this worker's viewers, one slab per
@@ -343,6 +355,7 @@ void sg_fp_hdr_template(struct sg_fp_wport *wp);
 void sg_fp_media_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct rte_mbuf *m);
 void sg_fp_ingest_rx(struct sg_fp_worker *w, struct sg_fp_wport *wp, struct rte_mbuf *m, int sid);
 unsigned sg_fp_worker_rings(struct sg_fp_worker *w);
+void sg_fp_fanout_run(struct sg_fp_worker *w);
 void sg_fp_worker_media_stop(struct sg_fp_worker *w);
 
 

@@ -118,6 +118,8 @@ unsigned sg_fp_worker_iter(struct sg_fp_worker *w, uint64_t *last_drain)
 	for (unsigned p = 0; p < w->n_wports; p++)
 		work += poll_port(w, &w->wports[p]);
 	work += sg_fp_worker_rings(w);
+	if (w->fo_qn)
+		sg_fp_fanout_run(w); /* before the TX drain and the quiescent state */
 	uint64_t now = rte_rdtsc();
 	if (now - *last_drain >= w->drain_tsc) {
 		sg_fp_worker_drain(w);

@@ -476,6 +476,7 @@ int main(void)
 		CU_add_test(s, "fan-out: joins, leaves, array growth", t_fanout);
 		CU_add_test(s, "fan-out frames on the wire: headers, checksum, SRTP, address change", t_fanout_wire);
 		CU_add_test(s, "viewers of every SRTP profile, one and two media, on one worker", t_profiles_mix);
+		CU_add_test(s, "fan-out tiles: order per viewer, joiners mid-tile, more packets than the queue", t_fanout_tile);
 		CU_add_test(s, "2 workers: fan-out across workers, leave, remote-only stream", t_mw_fanout2);
 		CU_add_test(s, "3 workers: fan-out across workers, leave, remote-only stream", t_mw_fanout3);
 		CU_add_test(s, "2 workers: ring_full while a worker is not polled", t_mw_ring_full);
