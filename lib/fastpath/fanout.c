@@ -109,7 +109,7 @@ struct fo_batch {
 };
 
 static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo_batch *b,
-		     const uint8_t *src, uint16_t len)
+		     const uint8_t *src, uint16_t len, unsigned srtp_flags)
 {
 	unsigned n = b->n, i, ok = 0;
 	uint16_t cap;
@@ -127,13 +127,17 @@ static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo
 	cap = (uint16_t)(rte_pktmbuf_tailroom(b->out[0]) - SG_FP_HDR_LEN);
 	for (i = 0; i < n; i++)
 		b->dst[i] = rte_pktmbuf_mtod(b->out[i], uint8_t *) + SG_FP_HDR_LEN;
-	sg_srtp_protect_burst(w->srtp, src, len, b->ctx, b->dst, cap, b->olen, b->rc, n);
+	sg_srtp_protect_burst_ex(w->srtp, src, len, b->ctx, b->dst, cap, b->olen, b->rc, n, srtp_flags);
 	/* Headers and per-viewer counters; the batch's per-port counters are
 	 * added once below, before the packets reach the TX buffer (whose flush
-	 * may count TX drops against them). */
+	 * may count TX drops against them). Viewers are on one port but in
+	 * multi-port set-ups. */
 	uint64_t sent_bytes = 0;
 	unsigned port0 = b->e[0]->port_idx, psets = 0;
 	bool one_port = true;
+	for (i = 1; i < n; i++)
+		one_port &= b->e[i]->port_idx == port0;
+	const struct sg_fp_wport *wp0 = &w->wports[port0];
 	for (i = 0; i < n; i++) {
 		const struct sg_fp_fo_ent *e = b->e[i];
 		struct rte_mbuf *o = b->out[i];
@@ -154,23 +158,20 @@ static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo
 		}
 		o->data_len = (uint16_t)(SG_FP_HDR_LEN + olen);
 		o->pkt_len = o->data_len;
-		put_headers(&w->wports[e->port_idx], &e->mac, e->ip_be, e->port_be,
+		put_headers(SG_LIKELY(one_port) ? wp0 : &w->wports[e->port_idx], &e->mac, e->ip_be, e->port_be,
 			    rte_pktmbuf_mtod(o, uint8_t *), olen);
 		sent_bytes += olen;
 		psets += b->pset[i];
-		one_port &= e->port_idx == port0;
 		b->out[ok] = o;
 		b->pset[ok] = b->pset[i];
 		b->e[ok++] = e;
 	}
 	if (SG_LIKELY(one_port)) {
 		struct sg_stats_port *st = wstats(w, port0);
-		struct sg_fp_txbuf *tb = &w->wports[port0].tx_nic;
 		st->c[SG_STATS_FANOUT_PKTS] += ok;
 		st->c[SG_STATS_FANOUT_BYTES] += sent_bytes;
 		st->c[SG_STATS_PSET_SENT] += psets;
-		for (i = 0; i < ok; i++)
-			sg_fp_txbuf_add(tb, b->out[i], st, SG_STATS_DROP_TX_FULL);
+		sg_fp_txbuf_add_bulk(&w->wports[port0].tx_nic, b->out, ok, st, SG_STATS_DROP_TX_FULL);
 	} else {
 		for (i = 0; i < ok; i++) {
 			struct sg_stats_port *st = wstats(w, b->e[i]->port_idx);
@@ -231,7 +232,8 @@ static void fanout_tile(struct sg_fp_worker *w, int sid, struct rte_mbuf *const 
 				b.ctx[b.n] = e[i].ctx;
 				b.e[b.n++] = &e[i];
 			}
-			fo_flush(w, ws, &b, src[j], len[j]);
+			/* The batch's keys were read for packet 0 of the tile. */
+			fo_flush(w, ws, &b, src[j], len[j], j ? SG_SRTP_BURST_KEYS_CACHED : 0);
 		}
 	}
 }

@@ -346,6 +346,22 @@ static inline void sg_fp_txbuf_add(struct sg_fp_txbuf *tb, struct rte_mbuf *m,
 		sg_fp_txbuf_flush(tb, st, drop_reason);
 }
 
+/* Queue n packets (one store of the length): sent in bursts as above. */
+static inline void sg_fp_txbuf_add_bulk(struct sg_fp_txbuf *tb, struct rte_mbuf *const m[], unsigned n,
+					struct sg_stats_port *st, unsigned drop_reason)
+{
+	unsigned len = tb->len, at = tb->flush_at;
+	for (unsigned i = 0; i < n; i++) {
+		tb->pkts[len++] = m[i];
+		if (len >= at) {
+			tb->len = (uint16_t)len;
+			sg_fp_txbuf_flush(tb, st, drop_reason);
+			len = 0;
+		}
+	}
+	tb->len = (uint16_t)len;
+}
+
 /* media.c (control side) */
 int sg_fp_media_init(struct sg_fp *fp, char *err, size_t errlen);
 void sg_fp_media_fini(struct sg_fp *fp);

@@ -262,6 +262,19 @@ unsigned sg_srtp_protect_burst(struct sg_srtp_engine *e, const uint8_t *src,
 			       uint8_t *const dst[], uint16_t dst_cap,
 			       uint16_t dst_len_out[], int rc[], unsigned n);
 
+/** sg_srtp_protect_burst() flag: the same contexts were protected just before
+ *  (a tile of source packets for one batch of viewers), their keys are in
+ *  cache: the key blocks are not prefetched again. */
+#define SG_SRTP_BURST_KEYS_CACHED 0x1u
+
+/**
+ * sg_srtp_protect_burst() with flags (SG_SRTP_BURST_*); same arguments,
+ * results and return value.
+ */
+unsigned sg_srtp_protect_burst_ex(struct sg_srtp_engine *e, const uint8_t *src, uint16_t src_len,
+				  struct sg_srtp_ctx *const ctx[], uint8_t *const dst[], uint16_t dst_cap,
+				  uint16_t dst_len_out[], int rc[], unsigned n, unsigned flags);
+
 /**
  * Protect one RTP packet in place (no header rewrite): ROC is tracked from its
  * sequence number. pkt has capacity cap; *len is updated. Returns 0 or

@@ -165,9 +165,10 @@ static inline int ctx_ok(const struct sg_srtp_engine *e, const struct sg_srtp_ct
 	return c && c->magic == SG_SRTP_CTX_MAGIC && c->arch == e->arch[c->cls];
 }
 
-unsigned sg_srtp_protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uint16_t src_len,
-			       struct sg_srtp_ctx *const ctx[], uint8_t *const dst[],
-			       uint16_t dst_cap, uint16_t dst_len_out[], int rc[], unsigned n)
+static inline __attribute__((always_inline)) unsigned
+protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uint16_t src_len, struct sg_srtp_ctx *const ctx[],
+	      uint8_t *const dst[], uint16_t dst_cap, uint16_t dst_len_out[], int rc[], unsigned n,
+	      bool prefetch_keys)
 {
 	unsigned ok;
 	int h;
@@ -199,7 +200,7 @@ unsigned sg_srtp_protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uin
 	 * current context (a burst normally has one profile). */
 	for (unsigned i = 0; i < n && i < 4; i++)
 		__builtin_prefetch(ctx[i]);
-	unsigned kl0 = n && ctx[0] ? SG_MIN((unsigned)ctx[0]->keys_off, 1024u) : 0;
+	unsigned kl0 = prefetch_keys && n && ctx[0] ? SG_MIN((unsigned)ctx[0]->keys_off, 1024u) : 0;
 	for (unsigned i = 0; i < n && i < 2; i++)
 		if (ctx[i]) {
 			const uint8_t *k0 = srtp_rtp_keys(ctx[i]);
@@ -213,7 +214,7 @@ unsigned sg_srtp_protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uin
 
 		if (i + 4 < n)
 			__builtin_prefetch(ctx[i + 4]);
-		if (i + 2 < n && ctx[i + 2] && c) {
+		if (prefetch_keys && i + 2 < n && ctx[i + 2] && c) {
 			const uint8_t *nk = srtp_rtp_keys(ctx[i + 2]);
 			unsigned kl = SG_MIN((unsigned)c->keys_off, 1024u);
 			for (unsigned l = 0; l < kl; l += 64)
@@ -268,6 +269,22 @@ fail:
 	e->rc = NULL;
 	e->len_out = NULL;
 	return ok;
+}
+
+unsigned sg_srtp_protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uint16_t src_len,
+			       struct sg_srtp_ctx *const ctx[], uint8_t *const dst[],
+			       uint16_t dst_cap, uint16_t dst_len_out[], int rc[], unsigned n)
+{
+	return protect_burst(e, src, src_len, ctx, dst, dst_cap, dst_len_out, rc, n, true);
+}
+
+unsigned sg_srtp_protect_burst_ex(struct sg_srtp_engine *e, const uint8_t *src, uint16_t src_len,
+				  struct sg_srtp_ctx *const ctx[], uint8_t *const dst[], uint16_t dst_cap,
+				  uint16_t dst_len_out[], int rc[], unsigned n, unsigned flags)
+{
+	if (flags & SG_SRTP_BURST_KEYS_CACHED)
+		return protect_burst(e, src, src_len, ctx, dst, dst_cap, dst_len_out, rc, n, false);
+	return protect_burst(e, src, src_len, ctx, dst, dst_cap, dst_len_out, rc, n, true);
 }
 
 int sg_srtp_protect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t *pkt,
