@@ -24,9 +24,9 @@
 #define SG_FP_RING_SIZE 8192
 #define SG_FP_HDR_LEN (14 + 20 + 8)   /* Ethernet + IPv4 + UDP */
 #define SG_FP_FANOUT_BATCH 32
-/* Source packets of one stream fanned out together (a video frame's packets
- * arrive in one RX burst): each viewer's keys are read once per tile. */
-#define SG_FP_FANOUT_TILE 8
+/* SG_FP_FANOUT_TILE (sg_fastpath.h): source packets of one stream fanned out
+ * together (a video frame's packets arrive in one RX burst): each viewer's
+ * keys are read once per tile. */
 #define SG_FP_FANOUT_QUEUE 64 /* media packets held until the end of a poll iteration */
 
 /* Per-mbuf metadata in the mbuf private area (pool priv_size). */

@@ -18,6 +18,9 @@
 #define SG_FP_MAX_PORTS SG_STATS_MAX_PORTS
 #define SG_FP_MAX_WORKERS 64
 #define SG_FP_MAX_MEDIA_PORTS 8
+/** Source packets of one stream fanned out per pass over its viewers (the
+ *  packets of a poll iteration are queued, then fanned out in such tiles). */
+#define SG_FP_FANOUT_TILE 8
 
 /* Offload wishes, as named in drivers-config profiles. */
 #define SG_FP_OFF_IPV4_CKSUM (1u << 0)

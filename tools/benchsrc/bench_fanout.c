@@ -53,6 +53,7 @@ static unsigned g_sizes[MAX_SZ] = {160, 1200};
 static unsigned g_n_sz = 2;
 static int g_reps = 7;
 static unsigned g_rate;       /* --rate: source packets per second (0 = chunks of CHUNK, unpaced) */
+static unsigned g_frame = 1;  /* --frame: packets per tick of the paced source (a video frame) */
 static int g_json;
 static int g_progress = 1;
 static uint8_t g_src[1600];
@@ -300,14 +301,14 @@ static int measure(struct sg_fp *fp, int sid, int p, enum sg_srtp_arch arch, uns
 		double cpu = 0, tsc = 0;
 		uint64_t f0 = fanout_pkts(fp, sid);
 		progress("%s %u B, %u viewers: rep %d/%d", pname, payload, nv, r + 1, g_reps);
-		uint64_t gap = g_rate ? rte_get_tsc_hz() / g_rate : 0, next = rte_rdtsc();
+		uint64_t gap = g_rate ? rte_get_tsc_hz() * g_frame / g_rate : 0, next = rte_rdtsc();
 		for (unsigned done = 0; done < srcs;) {
 			unsigned n = srcs - done < CHUNK ? srcs - done : CHUNK;
 			if (g_rate) {
-				/* A camera-like source: one packet every 1/rate s; the worker
-				 * idles in between (not timed); a late worker gets the next
-				 * packet at once. */
-				n = 1;
+				/* A camera-like source: one frame of g_frame packets back to
+				 * back every g_frame/rate s; the worker idles in between (not
+				 * timed); a late worker gets the next frame at once. */
+				n = srcs - done < g_frame ? srcs - done : g_frame;
 				while (rte_rdtsc() < next)
 					sg_fp_worker_poll(fp, 0);
 				next += gap;
@@ -480,10 +481,13 @@ static void print_text(const char *model, const char *flags)
 	       imb_get_version_str(), srtp_get_version_string(), bench_libsrtp_backend(), OPENSSL_VERSION_TEXT,
 	       g_mem_desc);
 	if (g_rate)
-		printf("source: paced at %u packets/s (1 s of source per rep, untimed idle polls in between);\n"
-		       "ns/pkt = busy TSC time of the drains (as the daemon's busy cycles) per delivered packet\n", g_rate);
+		printf("source: paced at %u packets/s in frames of %u back-to-back packets (1 s of source per rep,\n"
+		       "untimed idle polls in between); ns/pkt = busy TSC time of the drains (as the daemon's busy\n"
+		       "cycles) per delivered packet\n", g_rate, g_frame);
 	else
 		printf("source: pushed in chunks of %d packets, the worker polled until idle after each\n", CHUNK);
+	printf("fan-out: the packets of a poll (burst 32) in tiles of up to %d per pass over the viewers\n",
+	       SG_FP_FANOUT_TILE);
 	printf("1 worker core (this thread), median of %d reps, ns per delivered viewer packet (CPU time);\n"
 	       "x bound = median over reps of (bound measured right after the rep) / (fan-out of the rep);\n"
 	       "bound N = the same bound with N key sets (one per viewer, used in turn) instead of 32 hot ones;\n"
@@ -536,10 +540,10 @@ static void print_json(const char *model, const char *flags)
 {
 	/* see print_text */
 	printf("{\"bench\":\"fanout\",\"cpu\":\"%s\",\"cpu_flags\":\"%s\",\"ipsec_mb\":\"%s\",\"libsrtp2\":\"%s\","
-	       "\"libsrtp2_crypto\":\"%s\",\"openssl\":\"%s\",\"memory\":\"%s\",\"source_pps\":%u,\"workers\":1,\"reps\":%d,"
+	       "\"libsrtp2_crypto\":\"%s\",\"openssl\":\"%s\",\"memory\":\"%s\",\"source_pps\":%u,\"frame_pkts\":%u,\"workers\":1,\"reps\":%d,"
 	       "\"unit\":\"ns_per_delivered_packet\",\"stream_bps\":%.0f,\"results\":[",
 	       model, flags, imb_get_version_str(), srtp_get_version_string(), bench_libsrtp_backend(),
-	       OPENSSL_VERSION_TEXT, g_mem_desc, g_rate, g_reps, STREAM_BPS);
+	       OPENSSL_VERSION_TEXT, g_mem_desc, g_rate, g_frame, g_reps, STREAM_BPS);
 	int first = 1;
 	for (int p = 0; p < NPROF; p++) {
 		struct prow *pr = &g_res[p];
@@ -600,6 +604,7 @@ int bench_fanout_main(int argc, char **argv)
 		{"viewers", required_argument, NULL, 'n'}, {"sizes", required_argument, NULL, 's'},
 		{"profiles", required_argument, NULL, 'p'}, {"quiet", no_argument, NULL, 'q'},
 		{"mem", required_argument, NULL, 'm'},  {"rate", required_argument, NULL, 'R'},
+		{"frame", required_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 
@@ -634,6 +639,11 @@ int bench_fanout_main(int argc, char **argv)
 		case 'R':
 			g_rate = (unsigned)atoi(optarg);
 			if (g_rate < 1 || g_rate > 10000000)
+				goto usage;
+			break;
+		case 'F':
+			g_frame = (unsigned)atoi(optarg);
+			if (g_frame < 1 || g_frame > CHUNK)
 				goto usage;
 			break;
 		case 'm':
@@ -682,6 +692,7 @@ usage:
 	fprintf(stderr, "usage: sg-bench fanout [--json] [--reps N] [--viewers 1,100,1000,10000,100000]\n"
 			"       [--sizes 160,1200] [--profiles all|cm80,cm32,gcm128,gcm256] [--quiet]\n"
 			"       [--mem auto|huge|4k]   (auto: 2 MB hugepages when 1600 MB are free)\n"
-			"       [--rate PPS]           (source paced at PPS packets/s; default: chunks of 2048)\n");
+			"       [--rate PPS]           (source paced at PPS packets/s; default: chunks of 2048)\n"
+			"       [--frame N]            (with --rate: N packets back to back per tick, a video frame)\n");
 	return 2;
 }
