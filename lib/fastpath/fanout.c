@@ -108,6 +108,38 @@ struct fo_batch {
 	bool pset[SG_FP_FANOUT_BATCH];
 };
 
+/*
+ * n mbufs for fan-out output, from the per-lcore cache of the worker's pool.
+ * A free mbuf already has next = NULL, nb_segs = 1 and refcnt = 1 (the pool
+ * invariant rte_pktmbuf_free() keeps), so only what an RX mbuf of the same
+ * pool may have changed is reset, in the first cache line, as a PMD's RX
+ * rearm does: data_off/refcnt/nb_segs/port as one 8-byte store, ol_flags and
+ * packet_type (no offload requested: drivers ignore tx_offload and VLAN
+ * fields). Lengths are set by the caller. Returns 0 or -ENOENT.
+ */
+static inline int fo_mbufs_get(struct rte_mempool *mp, struct rte_mbuf **m, unsigned n)
+{
+	union {
+		uint64_t u;
+		struct {
+			uint16_t data_off, refcnt, nb_segs, port;
+		} f;
+	} rearm = {.f = {RTE_PKTMBUF_HEADROOM, 1, 1, RTE_MBUF_PORT_INVALID}};
+
+	if (SG_UNLIKELY(rte_mempool_get_bulk(mp, (void **)m, n) != 0))
+		return -ENOENT;
+	for (unsigned i = 0; i < n; i++) {
+		struct rte_mbuf *o = m[i];
+		RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, refcnt) != offsetof(struct rte_mbuf, data_off) + 2);
+		RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, port) != offsetof(struct rte_mbuf, data_off) + 6);
+		memcpy(&o->rearm_data, &rearm.u, 8);
+		o->ol_flags = 0;
+		o->packet_type = 0;
+		__rte_mbuf_sanity_check(o, 1);
+	}
+	return 0;
+}
+
 static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo_batch *b,
 		     const uint8_t *src, uint16_t len, unsigned srtp_flags)
 {
@@ -117,14 +149,14 @@ static void fo_flush(struct sg_fp_worker *w, struct sg_fp_wstream *ws, struct fo
 	if (!n)
 		return;
 	b->n = 0;
-	if (rte_pktmbuf_alloc_bulk(w->pool, b->out, n) != 0) {
+	if (fo_mbufs_get(w->pool, b->out, n) != 0) {
 		for (i = 0; i < n; i++) {
 			b->e[i]->v->drops++;
 			wstats(w, b->e[i]->port_idx)->drop[SG_STATS_DROP_NO_MBUF]++;
 		}
 		return;
 	}
-	cap = (uint16_t)(rte_pktmbuf_tailroom(b->out[0]) - SG_FP_HDR_LEN);
+	cap = (uint16_t)(b->out[0]->buf_len - RTE_PKTMBUF_HEADROOM - SG_FP_HDR_LEN); /* data_len is stale */
 	for (i = 0; i < n; i++)
 		b->dst[i] = rte_pktmbuf_mtod(b->out[i], uint8_t *) + SG_FP_HDR_LEN;
 	sg_srtp_protect_burst_ex(w->srtp, src, len, b->ctx, b->dst, cap, b->olen, b->rc, n, srtp_flags);

@@ -93,7 +93,7 @@ static inline int64_t tx_index(struct sg_srtp_ctx *c, uint16_t seq)
  * Fill and submit one job: out[0..h) already holds the header; the payload is
  * read from psrc (plen bytes) and written to out + h; tag follows.
  */
-static inline void submit_rtp(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint64_t idx,
+static inline __attribute__((always_inline)) void submit_rtp(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint64_t idx,
 			      uint32_t ssrc, const uint8_t *psrc, uint8_t *out, unsigned h,
 			      unsigned plen, unsigned slot)
 {
@@ -220,7 +220,6 @@ protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uint16_t src_len, st
 			for (unsigned l = 0; l < kl; l += 64)
 				__builtin_prefetch(nk + l);
 		}
-		dst_len_out[i] = 0;
 		if (SG_UNLIKELY(!ctx_ok(e, c) || !d)) {
 			err = SG_SRTP_E_INVAL;
 			goto fail;
@@ -255,12 +254,14 @@ protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uint16_t src_len, st
 			be32_put(d + 4, ts);
 			be32_put(d + 8, c->ssrc);
 		}
-		dst_len_out[i] = (uint16_t)(src_len + c->rtp_tag);
-		c->rtp_bytes += dst_len_out[i];
+		uint16_t olen = (uint16_t)(src_len + c->rtp_tag);
+		dst_len_out[i] = olen;
+		c->rtp_bytes += olen;
 		rc[i] = 1; /* pending */
 		submit_rtp(e, c, (uint64_t)idx, c->ssrc, src + h, d, (unsigned)h, plen, i);
 		continue;
 fail:
+		dst_len_out[i] = 0;
 		rc[i] = srtp_count_err(e, err);
 	}
 	flush_all(e);
