@@ -44,7 +44,7 @@
 #define MAX_SZ 4
 #define NPROF SG_SRTP_PROFILE__MAX
 #define CHUNK 2048          /* source packets queued before a timed drain (ring: 8192) */
-#define TARGET_PKTS 300000  /* delivered viewer packets per repetition (at least 2 source packets) */
+#define TARGET_PKTS 300000  /* delivered viewer packets per repetition (at least one tile of source packets) */
 #define STREAM_BPS 2e6      /* "viewers of a 2 Mbit/s stream" */
 
 static unsigned g_nv[MAX_NV] = {1, 100, 1000, 10000, 100000};
@@ -287,7 +287,10 @@ static int measure(struct sg_fp *fp, int sid, int p, enum sg_srtp_arch arch, uns
 {
 	const char *pname = sg_srtp_profile_name((enum sg_srtp_profile)p);
 	double v[64], vt[64], vr[64], vbn[64], vrn[64];
-	unsigned srcs = TARGET_PKTS / nv < 2 ? 2 : TARGET_PKTS / nv;
+	/* At least one full tile of source packets per rep, so that every N gets
+	 * the same fan-out pattern (tiles of SG_FP_FANOUT_TILE; at 100 000
+	 * viewers TARGET_PKTS alone would give 3 source packets). */
+	unsigned srcs = TARGET_PKTS / nv < SG_FP_FANOUT_TILE ? SG_FP_FANOUT_TILE : TARGET_PKTS / nv;
 	if (g_rate && srcs > g_rate)
 		srcs = g_rate < 2 ? 2 : g_rate; /* paced: one second of source per rep */
 	double tsc_ns = 1e9 / (double)rte_get_tsc_hz();
