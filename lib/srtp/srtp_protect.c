@@ -95,7 +95,7 @@ static inline int64_t tx_index(struct sg_srtp_ctx *c, uint16_t seq)
  */
 static inline __attribute__((always_inline)) void submit_rtp(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint64_t idx,
 			      uint32_t ssrc, const uint8_t *psrc, uint8_t *out, unsigned h,
-			      unsigned plen, unsigned slot)
+			      unsigned plen, unsigned slot, bool tag_room)
 {
 	IMB_MGR *m = e->mgr[c->cls];
 
@@ -147,10 +147,18 @@ static inline __attribute__((always_inline)) void submit_rtp(struct sg_srtp_engi
 	j->msg_len_to_hash_in_bytes = h + plen + 4;
 	j->u.HMAC._hashed_auth_key_xor_ipad = k->ipad;
 	j->u.HMAC._hashed_auth_key_xor_opad = k->opad;
-	j->auth_tag_output = pd->tag;
 	j->auth_tag_output_len_in_bytes = 12;
-	pd->tag_len = c->rtp_tag;
-	pd->tag_dst = out + h + plen;
+	if (SG_LIKELY(tag_room)) {
+		/* Room for the full 12-byte HMAC after the payload: written in place
+		 * (over the staged ROC, once the hash is done); the SRTP packet
+		 * ends after the first 10 / 4 bytes. */
+		j->auth_tag_output = out + h + plen;
+		pd->tag_len = 0;
+	} else {
+		j->auth_tag_output = pd->tag;
+		pd->tag_len = c->rtp_tag;
+		pd->tag_dst = out + h + plen;
+	}
 	/* Every field the job uses was set above from validated lengths. */
 	drain(e, m, IMB_SUBMIT_JOB_NOCHECK(m));
 }
@@ -184,6 +192,7 @@ protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uint16_t src_len, st
 		return 0;
 	}
 	unsigned plen = src_len - (unsigned)h;
+	bool tag_room = dst_cap >= src_len + 12u; /* AES-CM: the whole HMAC fits after the payload */
 	uint16_t sseq = be16_get(src + 2);
 	uint32_t sts = be32_get(src + 4);
 
@@ -258,7 +267,7 @@ protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uint16_t src_len, st
 		dst_len_out[i] = olen;
 		c->rtp_bytes += olen;
 		rc[i] = 1; /* pending */
-		submit_rtp(e, c, (uint64_t)idx, c->ssrc, src + h, d, (unsigned)h, plen, i);
+		submit_rtp(e, c, (uint64_t)idx, c->ssrc, src + h, d, (unsigned)h, plen, i, tag_room);
 		continue;
 fail:
 		dst_len_out[i] = 0;
@@ -305,7 +314,8 @@ int sg_srtp_protect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t *pk
 		return srtp_count_err(e, (int)idx);
 	e->rc = &rc;
 	e->len_out = NULL;
-	submit_rtp(e, c, (uint64_t)idx, be32_get(pkt + 8), pkt + h, pkt, (unsigned)h, *len - (unsigned)h, 0);
+	submit_rtp(e, c, (uint64_t)idx, be32_get(pkt + 8), pkt + h, pkt, (unsigned)h, *len - (unsigned)h, 0,
+		   cap >= *len + 12u);
 	flush_all(e);
 	e->rc = NULL;
 	if (rc)

@@ -812,6 +812,7 @@ int main(void)
 	CU_add_test(s, "interop libsrtp2, every supported arch", t_interop_each_arch);
 	CU_add_test(s, "SRTCP with libsrtp2 after many RTP packets, keys wiped", t_srtcp_after_rtp);
 	CU_add_test(s, "SSRCs of one peer sharing one key block, with libsrtp2", t_shared_keys);
+	CU_add_test(s, "output room: HMAC in place or staged, nothing past dst_cap", t_tag_room);
 	CU_add_test(s, "distinct errors, counters", t_errors);
 	CU_add_test(s, "key lifetime, ROC, replay window", t_limits_and_window);
 	CU_add_test(s, "context size, alignment, wipe", t_sizes);
