@@ -199,6 +199,10 @@ protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uint16_t src_len, st
 	e->rc = rc;
 	e->len_out = dst_len_out;
 	e->burst_ok = 0;
+	/* Every job of the previous burst has returned (flush_all): restart the
+	 * bookkeeping ring, so a burst of n touches n slots (L1) instead of
+	 * cycling through all of them. */
+	e->pend_head = 0;
 	/* Prefetch (contexts of a fan-out are usually far apart in memory: at
 	 * 100k viewers each one comes from DRAM): the header lines of the first
 	 * four contexts and the key blocks of the first two, then in the loop
