@@ -323,6 +323,7 @@ static void distribute(struct sg_fp_worker *w, struct rte_mbuf *m, int sid, unsi
 	meta->type = SG_FP_META_MEDIA;
 	meta->flags = (uint8_t)flags;
 	meta->sid = (int16_t)sid;
+	meta->gen = __atomic_load_n(&fp->streams[sid].gen, __ATOMIC_RELAXED);
 	meta->port_idx = (uint8_t)port_idx;
 	while (others) {
 		unsigned o = (unsigned)__builtin_ctzll(others);
@@ -809,6 +810,12 @@ unsigned sg_fp_worker_rings(struct sg_fp_worker *w)
 		struct sg_fp_meta *meta = sg_fp_meta(m);
 		unsigned pidx = meta->port_idx < w->n_wports ? meta->port_idx : 0;
 		w->stats.port[pidx].c[SG_STATS_FWD_RX]++;
+		if ((meta->type == SG_FP_META_MEDIA || meta->type == SG_FP_META_INGEST) &&
+		    SG_UNLIKELY(meta->gen != __atomic_load_n(&w->fp->streams[meta->sid].gen, __ATOMIC_RELAXED))) {
+			/* Queued before its stream was removed (and the id reused). */
+			drop(w, pidx, m, SG_STATS_DROP_STREAM_GONE);
+			continue;
+		}
 		switch (meta->type) {
 		case SG_FP_META_MEDIA:
 			fanout(w, m, meta->sid, meta->flags); /* takes the reference */

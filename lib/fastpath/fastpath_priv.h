@@ -46,6 +46,7 @@ struct sg_fp_meta {
 	uint8_t ev;           /* enum sg_fp_event_type for EVENT */
 	uint8_t port_idx;
 	int16_t sid;
+	uint16_t gen;         /* MEDIA / INGEST: generation of stream sid when queued */
 	uint16_t port_be;     /* remote UDP port */
 	uint32_t ip_be;       /* remote IPv4 */
 	int32_t viewer;
@@ -281,6 +282,7 @@ struct sg_fp_port {
 
 struct sg_fp_stream {
 	bool in_use;
+	uint16_t gen;                 /* bumped by every sg_fp_stream_add() of this id */
 	bool flowing;                 /* a packet was seen (seeds are frozen) */
 	struct sg_fp_stream_conf conf;
 	int rtp_codec;                /* enum sg_rtp_codec or -1 */

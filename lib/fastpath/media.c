@@ -257,7 +257,11 @@ int sg_fp_stream_add(struct sg_fp *fp, const struct sg_fp_stream_conf *sc)
 		struct sg_fp_stream *s = &fp->streams[sid];
 		if (s->in_use)
 			continue;
+		/* A new generation: packets of the id's previous stream still
+		 * queued between workers are dropped, not fanned out to this one. */
+		uint16_t gen = (uint16_t)(s->gen + 1);
 		memset(s, 0, sizeof(*s));
+		__atomic_store_n(&s->gen, gen, __ATOMIC_RELEASE);
 		s->conf = *sc;
 		s->rtp_codec = sc->video ? codec : -1;
 		for (unsigned i = 0; i < fp->n_workers; i++) {
@@ -299,8 +303,10 @@ int sg_fp_stream_del(struct sg_fp *fp, int sid)
 	for (unsigned p = 0; p < 65536; p++)
 		if (fp->port_map[p] == sid + 1)
 			__atomic_store_n(&fp->port_map[p], 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&fp->streams[sid].gen, (uint16_t)(fp->streams[sid].gen + 1), __ATOMIC_RELEASE);
 	__atomic_store_n(&fp->streams[sid].in_use, false, __ATOMIC_RELEASE);
-	/* Wait until no worker is inside a packet of this stream. */
+	/* Wait until no worker is inside a packet of this stream; packets of it
+	 * still queued between workers are dropped by generation (stream_gone). */
 	if (fp->running)
 		rte_rcu_qsbr_synchronize(fp->qsbr, RTE_QSBR_THRID_INVALID);
 	return 0;
@@ -368,6 +374,7 @@ int sg_fp_ingest_push(struct sg_fp *fp, int sid, const uint8_t *rtp, uint16_t le
 	memset(meta, 0, sizeof(*meta));
 	meta->type = SG_FP_META_INGEST;
 	meta->sid = (int16_t)sid;
+	meta->gen = __atomic_load_n(&fp->streams[sid].gen, __ATOMIC_RELAXED);
 	if (rte_ring_mp_enqueue(fp->workers[iw]->pkt_ring, m) != 0) {
 		rte_pktmbuf_free(m);
 		fp->push_drops++;

@@ -53,7 +53,8 @@
 	_(NO_MBUF, "no_mbuf", "mempool empty")                                       \
 	_(RING_FULL, "ring_full", "inter-core ring full")                            \
 	_(UNKNOWN_FLOW, "unknown_flow", "media-port packet from an unknown address") \
-	_(NOT_MEDIA, "not_media", "media-port packet that is not STUN/DTLS/RTCP")
+	_(NOT_MEDIA, "not_media", "media-port packet that is not STUN/DTLS/RTCP")   \
+	_(STREAM_GONE, "stream_gone", "queued packet of a stream removed (or re-created) since")
 
 enum sg_stats_counter {
 #define _SG_C(id, name, help) SG_STATS_##id,

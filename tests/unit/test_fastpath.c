@@ -482,6 +482,7 @@ int main(void)
 		CU_add_test(s, "2 workers: ring_full while a worker is not polled", t_mw_ring_full);
 		CU_add_test(s, "2 workers: STUN/SRTCP on the other worker's queue go to the owner", t_mw_viewer_fwd);
 		CU_add_test(s, "2 workers: a record queued for a removed viewer never reaches its slot's next viewer", t_mw_send_after_del);
+		CU_add_test(s, "2 workers: a stream removed and its id reused while its packets are queued", t_mw_stream_reuse);
 		CU_add_test(s, "2 workers: viewer churn and slot reuse (manual)", t_mw_churn_manual);
 		CU_add_test(s, "2 worker lcores: viewer churn and slot reuse under RCU", t_mw_churn_threads);
 		CU_add_test(s, "2 workers: commands posted after stop are released once", t_mw_cmds_after_stop);
