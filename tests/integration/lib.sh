@@ -25,13 +25,17 @@ sg_fail() { echo "FAIL: $*" >&2; exit 1; }
 
 sg_cleanup() {
   local rc=$?
-  for p in "${SG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  # A pid may be a backgrounded shell function (sg_loadgen &): its children
+  # too, listed first (they outlive the shell once it is killed).
+  local kids=()
+  for p in "${SG_PIDS[@]}"; do kids+=($(pgrep -P "$p" 2>/dev/null || true)); done
+  for p in "${SG_PIDS[@]}" "${kids[@]}"; do kill "$p" 2>/dev/null || true; done
   if [ -n "$SG_DAEMON_PID" ] && kill -0 "$SG_DAEMON_PID" 2>/dev/null; then
     kill -TERM "$SG_DAEMON_PID" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$SG_DAEMON_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$SG_DAEMON_PID" 2>/dev/null || true
   fi
-  for p in "${SG_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  for p in "${SG_PIDS[@]}" "${kids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
   sg_netns_down
   if [ $rc -ne 0 ] && [ -f "$SG_TMP/daemon.log" ]; then
     echo "---- daemon log (last 40 lines) ----" >&2; tail -40 "$SG_TMP/daemon.log" >&2
@@ -136,6 +140,21 @@ sg_daemon_stop() {
 }
 
 sgctl() { "$SG_BUILD/app/streamgatectl/streamgatectl" -s "$SG_CTL" "$@"; }
+
+# sg-loadgen against the test's WHEP endpoint from the client namespace:
+# VIEWERS SECONDS RAMP MIN_PACKETS MAX_LOSS; summary in $SG_TMP/loadgen.json,
+# progress in $SG_TMP/loadgen.err. $LOADGEN (LG_BIN: e.g. an ASan build).
+sg_loadgen() {
+  ip netns exec "$SG_CLI_NS" "$LOADGEN" --url "http://$SG_DATA_IP:8889/cam/whep" --viewers "$1" \
+    --seconds "$2" --ramp "$3" --min-packets "$4" --max-loss "$5" \
+    --bind "$SG_CLI_IP" --json > "$SG_TMP/loadgen.json" 2> "$SG_TMP/loadgen.err"
+}
+
+# After sg_loadgen: its last progress lines; fail if it printed no summary (rc $1).
+sg_loadgen_summary() {
+  tail -n "${2:-3}" "$SG_TMP/loadgen.err"
+  [ -s "$SG_TMP/loadgen.json" ] || { cat "$SG_TMP/loadgen.err" >&2; sg_fail "sg-loadgen printed no summary (rc $1)"; }
+}
 
 # sg_json EXPR: evaluate a python expression over the JSON on stdin (bound to j).
 sg_json() { python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }

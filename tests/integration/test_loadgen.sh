@@ -54,14 +54,11 @@ snapshot() { # tag
 snapshot a
 sg_log "sg-loadgen: $LG_VIEWERS viewers, ramp $LG_RAMP/s, $LG_SECONDS s after the ramp"
 rc=0
-ip netns exec "$SG_CLI_NS" "$LOADGEN" --url "http://$SG_DATA_IP:8889/cam/whep" --viewers "$LG_VIEWERS" \
-  --seconds "$LG_SECONDS" --ramp "$LG_RAMP" --min-packets "$LG_MIN_PACKETS" --max-loss "$LG_MAX_LOSS" \
-  --bind $SG_CLI_IP --json > "$SG_TMP/loadgen.json" 2> "$SG_TMP/loadgen.err" || rc=$?
+sg_loadgen "$LG_VIEWERS" "$LG_SECONDS" "$LG_RAMP" "$LG_MIN_PACKETS" "$LG_MAX_LOSS" || rc=$?
 snapshot b
 echo "    sessions: $(sgctl sessions | grep -E '^(created|ended|dtls_failed|consent_expired|dtls_unknown_peer):' | tr '\n' ' ')"
 [ -n "${LG_KEEP_JSON:-}" ] && cp "$SG_TMP/loadgen.json" "$LG_KEEP_JSON"
-tail -n 4 "$SG_TMP/loadgen.err"
-[ -s "$SG_TMP/loadgen.json" ] || { cat "$SG_TMP/loadgen.err" >&2; sg_fail "sg-loadgen printed no summary (rc $rc)"; }
+sg_loadgen_summary $rc 4
 
 python3 - "$SG_TMP" "$LG_VIEWERS" "$LG_MIN_PACKETS" "$SG_ROOT/tests/integration" <<'PY' || sg_fail "checks failed"
 import json, os, sys

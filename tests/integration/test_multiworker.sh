@@ -57,9 +57,7 @@ ulimit -n $((MW_VIEWERS + 1024)) 2>/dev/null || true
 sgctl --json lcores > "$SG_TMP/lcores-a.json"
 sgctl --json stats > "$SG_TMP/stats-a.json"
 sg_log "sg-loadgen: $MW_VIEWERS viewers, $MW_SECONDS s, 2 workers on cpu $WORKER_CPU"
-ip netns exec "$SG_CLI_NS" "$LOADGEN" --url "http://$SG_DATA_IP:8889/cam/whep" --viewers "$MW_VIEWERS" \
-  --seconds "$MW_SECONDS" --ramp "$MW_RAMP" --min-packets "$MW_MIN_PACKETS" --max-loss 0 \
-  --bind $SG_CLI_IP --json > "$SG_TMP/loadgen.json" 2> "$SG_TMP/loadgen.err" &
+sg_loadgen "$MW_VIEWERS" "$MW_SECONDS" "$MW_RAMP" "$MW_MIN_PACKETS" 0 &
 lg=$!
 SG_PIDS+=($lg)
 # Mid-run: who owns which session.
@@ -69,8 +67,7 @@ rc=0
 wait $lg || rc=$?
 sgctl --json lcores > "$SG_TMP/lcores-b.json"
 sgctl --json stats > "$SG_TMP/stats-b.json"
-tail -n 3 "$SG_TMP/loadgen.err"
-[ -s "$SG_TMP/loadgen.json" ] || { cat "$SG_TMP/loadgen.err" >&2; sg_fail "sg-loadgen printed no summary (rc $rc)"; }
+sg_loadgen_summary $rc 3
 
 python3 - "$SG_TMP" "$MW_VIEWERS" "$MW_MIN_PACKETS" "$SG_ROOT/tests/integration" <<'PY' || sg_fail "checks failed"
 import json, sys
