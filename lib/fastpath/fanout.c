@@ -295,6 +295,13 @@ void sg_fp_fanout_run(struct sg_fp_worker *w)
 		if (!q->m)
 			continue;
 		int sid = q->sid;
+		struct sg_fp_meta *meta = sg_fp_meta(q->m);
+		if (SG_UNLIKELY(meta->gen != __atomic_load_n(&w->fp->streams[sid].gen, __ATOMIC_RELAXED))) {
+			/* Its stream was removed (and the id maybe reused) meanwhile. */
+			drop(w, meta->port_idx < w->n_wports ? meta->port_idx : 0, q->m, SG_STATS_DROP_STREAM_GONE);
+			q->m = NULL;
+			continue;
+		}
 		unsigned k = 0;
 		for (unsigned j = i; j < qn && k < SG_FP_FANOUT_TILE; j++) {
 			struct sg_fp_fo_q *r = &w->fo_q[j];
