@@ -127,6 +127,20 @@ struct sg_srtp_engine *sg_srtp_engine_create(enum sg_srtp_arch arch)
 			goto err;
 		}
 	}
+	/* RFC 3711 §4.1.1 / §4.2: AES-128 counter mode, then HMAC-SHA1 (12 bytes
+	 * computed, truncated to the profile's tag) from the packet's start. */
+	for (unsigned i = 0; i < SG_SRTP_CM_BURST; i++) {
+		IMB_JOB *j = &e->cm_job[i];
+		j->cipher_mode = IMB_CIPHER_CNTR;
+		j->cipher_direction = IMB_DIR_ENCRYPT;
+		j->chain_order = IMB_ORDER_CIPHER_HASH;
+		j->key_len_in_bytes = 16;
+		j->iv = e->cm_aux[i].iv;
+		j->iv_len_in_bytes = 16;
+		j->hash_alg = IMB_AUTH_HMAC_SHA_1;
+		j->hash_start_src_offset_in_bytes = 0;
+		j->auth_tag_output_len_in_bytes = 12;
+	}
 	SG_INFO(TAG, "engine: AES-CM/HMAC-SHA1 on %s, AES-GCM on %s (ipsec-mb %s)",
 		sg_srtp_arch_name((enum sg_srtp_arch)e->arch[0]),
 		sg_srtp_arch_name((enum sg_srtp_arch)e->arch[1]), imb_get_version_str());

@@ -130,29 +130,33 @@ static inline struct sg_srtp_rtcp_tail *srtp_rtcp_tail(const struct sg_srtp_ctx 
 	return (struct sg_srtp_rtcp_tail *)(void *)((uint8_t *)(uintptr_t)c + c->keys_pos + c->keys_off);
 }
 
-/* Per-job bookkeeping for a burst; lives until the job is returned. */
-struct sg_srtp_pend {
+/* AES-CM jobs of a protect burst, run by ipsec-mb's synchronous cipher and
+ * hash burst API (1.3: every job of a call is finished when it returns, no
+ * job manager queue). The constant job fields are set once, at engine
+ * creation; a packet sets only what differs. */
+#define SG_SRTP_CM_BURST 32
+
+struct sg_srtp_cm_aux {
 	alignas(16) uint8_t iv[16];
-	uint8_t tag[20];       /* HMAC output before truncation */
+	uint8_t tag[12];       /* HMAC output when it has no room after the payload */
 	uint8_t tag_len;       /* bytes to copy to tag_dst (0 = tag written in place) */
 	uint8_t pad[3];
-	unsigned idx;          /* burst slot */
 	uint8_t *tag_dst;
-	uint64_t pad2;
+	unsigned slot;         /* burst slot (rc[], len_out[]) */
+	unsigned pad2;
 };
-
-#define SG_SRTP_PEND_RING 512 /* > IMB_MAX_JOBS: a slot is free once its job returned */
 
 struct sg_srtp_engine {
 	IMB_MGR *mgr[SG_SRTP_CLASS__N];
 	uint8_t arch[SG_SRTP_CLASS__N];
-	unsigned pend_head;
+	unsigned cm_n;         /* AES-CM jobs collected in cm_job[] */
 	int *rc;               /* rc[] of the current burst */
 	uint16_t *len_out;
 	unsigned burst_ok;     /* packets of the current burst protected */
 	uint64_t stats[SG_SRTP_STAT__MAX];
 	alignas(64) struct gcm_context_data gcm_ctx; /* scratch of the direct GCM calls */
-	alignas(64) struct sg_srtp_pend pend[SG_SRTP_PEND_RING];
+	alignas(64) IMB_JOB cm_job[SG_SRTP_CM_BURST];
+	struct sg_srtp_cm_aux cm_aux[SG_SRTP_CM_BURST];
 	/* SRTCP keys of the context being processed, expanded per packet from
 	 * the raw keys and wiped after the packet (srtp_rtcp_keys_expand). */
 	alignas(64) union {

@@ -29,38 +29,37 @@ static inline void srtp_cm_iv16(uint8_t iv[16], const uint8_t salt[16], uint32_t
 	_mm_store_si128((__m128i *)iv, _mm_set_epi64x((long long)b, (long long)a));
 }
 
-/* Outcome of one finished job: copy the truncated tag, set rc. */
-static inline void complete(struct sg_srtp_engine *e, IMB_JOB *j)
+/*
+ * Run the collected AES-CM jobs (all of one payload length): the keystream
+ * of every job (RFC 3711 §4.1.1), then the HMAC of every job (§4.2), each a
+ * synchronous ipsec-mb burst (the hash burst fills the SHA1 lanes with
+ * different viewers' packets). Sets rc / len_out of each job's slot.
+ */
+static void cm_run(struct sg_srtp_engine *e, bool cipher)
 {
-	struct sg_srtp_pend *pd = j->user_data;
-	if (SG_LIKELY(j->status == IMB_STATUS_COMPLETED)) {
-		if (pd->tag_len)
-			memcpy(pd->tag_dst, pd->tag, pd->tag_len); /* HMAC-SHA1-80/32: 10/4 of 12 bytes */
-		e->rc[pd->idx] = 0;
-		e->burst_ok++;
-	} else {
-		e->rc[pd->idx] = srtp_count_err(e, SG_SRTP_E_CRYPTO);
-		if (e->len_out)
-			e->len_out[pd->idx] = 0;
-	}
-}
+	IMB_MGR *m = e->mgr[SG_SRTP_CLASS_CM];
+	unsigned n = e->cm_n, done = n;
 
-static inline void drain(struct sg_srtp_engine *e, IMB_MGR *m, IMB_JOB *r)
-{
-	while (r) {
-		complete(e, r);
-		r = IMB_GET_COMPLETED_JOB(m);
-	}
-}
-
-static void flush_all(struct sg_srtp_engine *e)
-{
-	IMB_JOB *r;
-	for (int c = 0; c < SG_SRTP_CLASS__N; c++) {
-		if (c > 0 && e->mgr[c] == e->mgr[0])
-			break;
-		while ((r = IMB_FLUSH_JOB(e->mgr[c])))
-			complete(e, r);
+	if (!n)
+		return;
+	e->cm_n = 0;
+	if (cipher)
+		done = IMB_SUBMIT_CIPHER_BURST_NOCHECK(m, e->cm_job, n, IMB_CIPHER_CNTR, IMB_DIR_ENCRYPT,
+						       IMB_KEY_128_BYTES);
+	if (SG_LIKELY(done == n))
+		done = IMB_SUBMIT_HASH_BURST_NOCHECK(m, e->cm_job, n, IMB_AUTH_HMAC_SHA_1);
+	for (unsigned i = 0; i < n; i++) {
+		const struct sg_srtp_cm_aux *a = &e->cm_aux[i];
+		if (SG_LIKELY(done == n)) {
+			if (a->tag_len)
+				memcpy(a->tag_dst, a->tag, a->tag_len); /* HMAC-SHA1-80/32: 10/4 of 12 bytes */
+			e->rc[a->slot] = 0;
+			e->burst_ok++;
+		} else {
+			e->rc[a->slot] = srtp_count_err(e, SG_SRTP_E_CRYPTO);
+			if (e->len_out)
+				e->len_out[a->slot] = 0;
+		}
 	}
 }
 
@@ -90,18 +89,18 @@ static inline int64_t tx_index(struct sg_srtp_ctx *c, uint16_t seq)
 }
 
 /*
- * Fill and submit one job: out[0..h) already holds the header; the payload is
- * read from psrc (plen bytes) and written to out + h; tag follows.
+ * Protect one packet: out[0..h) already holds the header; the payload is
+ * read from psrc (plen bytes) and written to out + h; tag follows. GCM runs
+ * here; an AES-CM job is collected for cm_run() (run here when full).
  */
 static inline __attribute__((always_inline)) void submit_rtp(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint64_t idx,
 			      uint32_t ssrc, const uint8_t *psrc, uint8_t *out, unsigned h,
 			      unsigned plen, unsigned slot, bool tag_room)
 {
-	IMB_MGR *m = e->mgr[c->cls];
-
 	if (c->cls == SG_SRTP_CLASS_GCM) {
 		/* AES-GCM is not multi-buffer in ipsec-mb: a job would run at submit
 		 * anyway, so call the cipher directly and skip the job manager. */
+		IMB_MGR *m = e->mgr[SG_SRTP_CLASS_GCM];
 		struct sg_srtp_gcm_keys *k = srtp_rtp_keys(c);
 		alignas(16) uint8_t iv[16];
 		srtp_gcm_iv16(iv, k->salt, ssrc, idx);
@@ -117,18 +116,13 @@ static inline __attribute__((always_inline)) void submit_rtp(struct sg_srtp_engi
 		return;
 	}
 
-	struct sg_srtp_pend *pd = &e->pend[e->pend_head++ & (SG_SRTP_PEND_RING - 1)];
-	IMB_JOB *j = IMB_GET_NEXT_JOB(m);
-
-	pd->idx = slot;
-	j->user_data = pd;
-	j->dst = out + h;
-	j->msg_len_to_cipher_in_bytes = plen;
-	j->cipher_direction = IMB_DIR_ENCRYPT;
-	j->chain_order = IMB_ORDER_CIPHER_HASH;
-	j->key_len_in_bytes = c->key_len;
+	unsigned n = e->cm_n++;
+	IMB_JOB *j = &e->cm_job[n];
+	struct sg_srtp_cm_aux *a = &e->cm_aux[n];
 	struct sg_srtp_cm_keys *k = srtp_rtp_keys(c);
-	srtp_cm_iv16(pd->iv, k->salt, ssrc, idx);
+
+	a->slot = slot;
+	srtp_cm_iv16(a->iv, k->salt, ssrc, idx);
 	/* RFC 3711 §4.2: tag = HMAC(M), M = header || ciphertext || ROC.
 	 * The ROC is staged after the payload in the output and later
 	 * overwritten by the tag. ipsec-mb hashes job->src, so src is the
@@ -136,31 +130,29 @@ static inline __attribute__((always_inline)) void submit_rtp(struct sg_srtp_engi
 	 * relative to it (modular pointer arithmetic, out-of-place). */
 	be32_put(out + h + plen, (uint32_t)(idx >> 16));
 	j->src = out;
+	j->dst = out + h;
 	j->cipher_start_src_offset_in_bytes = (uint64_t)((uintptr_t)psrc - (uintptr_t)out);
-	j->cipher_mode = plen ? IMB_CIPHER_CNTR : IMB_CIPHER_NULL;
+	j->msg_len_to_cipher_in_bytes = plen;
 	j->enc_keys = k->enc;
 	j->dec_keys = k->enc;
-	j->iv = pd->iv;
-	j->iv_len_in_bytes = 16;
-	j->hash_alg = IMB_AUTH_HMAC_SHA_1;
-	j->hash_start_src_offset_in_bytes = 0;
 	j->msg_len_to_hash_in_bytes = h + plen + 4;
 	j->u.HMAC._hashed_auth_key_xor_ipad = k->ipad;
 	j->u.HMAC._hashed_auth_key_xor_opad = k->opad;
-	j->auth_tag_output_len_in_bytes = 12;
 	if (SG_LIKELY(tag_room)) {
 		/* Room for the full 12-byte HMAC after the payload: written in place
 		 * (over the staged ROC, once the hash is done); the SRTP packet
 		 * ends after the first 10 / 4 bytes. */
 		j->auth_tag_output = out + h + plen;
-		pd->tag_len = 0;
+		a->tag_len = 0;
 	} else {
-		j->auth_tag_output = pd->tag;
-		pd->tag_len = c->rtp_tag;
-		pd->tag_dst = out + h + plen;
+		j->auth_tag_output = a->tag;
+		a->tag_len = c->rtp_tag;
+		a->tag_dst = out + h + plen;
 	}
-	/* Every field the job uses was set above from validated lengths. */
-	drain(e, m, IMB_SUBMIT_JOB_NOCHECK(m));
+	/* Every field the job uses was set above or at engine creation from
+	 * validated lengths. */
+	if (SG_UNLIKELY(e->cm_n == SG_SRTP_CM_BURST))
+		cm_run(e, plen != 0);
 }
 
 static inline unsigned out_need(const struct sg_srtp_ctx *c, unsigned len)
@@ -199,10 +191,6 @@ protect_burst(struct sg_srtp_engine *e, const uint8_t *src, uint16_t src_len, st
 	e->rc = rc;
 	e->len_out = dst_len_out;
 	e->burst_ok = 0;
-	/* Every job of the previous burst has returned (flush_all): restart the
-	 * bookkeeping ring, so a burst of n touches n slots (L1) instead of
-	 * cycling through all of them. */
-	e->pend_head = 0;
 	/* Prefetch (contexts of a fan-out are usually far apart in memory: at
 	 * 100k viewers each one comes from DRAM): the header lines of the first
 	 * four contexts and the key blocks of the first two, then in the loop
@@ -277,7 +265,7 @@ fail:
 		dst_len_out[i] = 0;
 		rc[i] = srtp_count_err(e, err);
 	}
-	flush_all(e);
+	cm_run(e, plen != 0);
 	ok = e->burst_ok;
 	e->stats[SG_SRTP_STAT_rtp_protected] += ok;
 	e->rc = NULL;
@@ -318,9 +306,10 @@ int sg_srtp_protect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t *pk
 		return srtp_count_err(e, (int)idx);
 	e->rc = &rc;
 	e->len_out = NULL;
+	e->burst_ok = 0;
 	submit_rtp(e, c, (uint64_t)idx, be32_get(pkt + 8), pkt + h, pkt, (unsigned)h, *len - (unsigned)h, 0,
 		   cap >= *len + 12u);
-	flush_all(e);
+	cm_run(e, *len != (unsigned)h);
 	e->rc = NULL;
 	if (rc)
 		return rc == 1 ? srtp_count_err(e, SG_SRTP_E_CRYPTO) : rc; /* job errors are counted in complete() */

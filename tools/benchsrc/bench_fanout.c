@@ -495,7 +495,7 @@ static void print_text(const char *model, const char *flags)
 	       "x bound = median over reps of (bound measured right after the rep) / (fan-out of the rep);\n"
 	       "bound N = the same bound with N key sets (one per viewer, used in turn) instead of 32 hot ones;\n"
 	       "io = packet I/O alone per packet: mbuf bulk alloc, lengths, 42-byte header, net_null TX (+ free);\n"
-	       "bound = ipsec-mb crypto only, srtp = sg_srtp_protect_burst alone, libsrtp = libsrtp2 per packet;\n"
+	       "bound = ipsec-mb crypto only (burst API / direct GCM call), srtp = sg_srtp_protect_burst alone, libsrtp = libsrtp2 per packet;\n"
 	       "viewers/core = of a 2 Mbit/s stream of packets of that size; payload after a 12-byte RTP header\n\n",
 	       g_reps);
 	printf("%-27s %5s %7s %8s %7s %9s %8s %8s %6s %8s %8s %8s %9s %8s %9s %5s\n", "profile", "bytes",
