@@ -42,6 +42,21 @@ def loadgen(c, L, n, minp, every_viewer_ok_desc="every viewer within the loss th
     c.check("sg-loadgen verdict ok", L["ok"])
 
 
+SRTP_NAMES = {"gcm": "AEAD_AES_128_GCM", "gcm256": "AEAD_AES_256_GCM",
+              "cm80": "AES128_CM_HMAC_SHA1_80", "cm32": "AES128_CM_HMAC_SHA1_32"}
+
+
+def profiles(c, L, srtp):
+    """Viewer i offered entry i % len of the --srtp list: it must have got that profile."""
+    want = [SRTP_NAMES[p] for p in srtp.split(",")]
+    got = {}
+    for v in L["per_viewer"]:
+        got[v["profile"]] = got.get(v["profile"], 0) + 1
+    print(f"    SRTP profiles negotiated: {got}")
+    c.check("each viewer got the SRTP profile it offered (" + srtp + ")",
+            all(v["profile"] == want[i % len(want)] for i, v in enumerate(L["per_viewer"])))
+
+
 def fastpath(c, d, L):
     """Between snapshots a and b: sent >= decrypted, and no fast-path drop."""
     fan = ctr(d, "b", "fanout_pkts") - ctr(d, "a", "fanout_pkts")

@@ -144,9 +144,11 @@ sgctl() { "$SG_BUILD/app/streamgatectl/streamgatectl" -s "$SG_CTL" "$@"; }
 # sg-loadgen against the test's WHEP endpoint from the client namespace:
 # VIEWERS SECONDS RAMP MIN_PACKETS MAX_LOSS; summary in $SG_TMP/loadgen.json,
 # progress in $SG_TMP/loadgen.err. $LOADGEN (LG_BIN: e.g. an ASan build).
+# sg_loadgen VIEWERS SECONDS RAMP MIN_PACKETS MAX_LOSS [SRTP]: SRTP = sg-loadgen's
+# --srtp list (profiles offered, cycled over the viewers; default: GCM then AES-CM).
 sg_loadgen() {
   ip netns exec "$SG_CLI_NS" "$LOADGEN" --url "http://$SG_DATA_IP:8889/cam/whep" --viewers "$1" \
-    --seconds "$2" --ramp "$3" --min-packets "$4" --max-loss "$5" \
+    --seconds "$2" --ramp "$3" --min-packets "$4" --max-loss "$5" ${6:+--srtp "$6"} \
     --bind "$SG_CLI_IP" --json > "$SG_TMP/loadgen.json" 2> "$SG_TMP/loadgen.err"
 }
 

@@ -8,8 +8,11 @@
 # cycles = cycles of loop iterations that did work, `streamgatectl lcores`)
 # and the control plane's CPU from /proc (every thread but the workers).
 #
+# The viewers offer the four SRTP profiles in turn (LG_SRTP, sg-loadgen --srtp):
+# each one must be negotiated by its share of the viewers.
+#
 # CI defaults: 50 viewers for 15 s. tools/loadgen/run-e2e runs it with >= 500.
-#   LG_VIEWERS LG_SECONDS LG_RAMP LG_MIN_PACKETS LG_MAX_LOSS LG_MBUFS LG_IDLE_SLEEP_US
+#   LG_VIEWERS LG_SECONDS LG_RAMP LG_MIN_PACKETS LG_MAX_LOSS LG_MBUFS LG_IDLE_SLEEP_US LG_SRTP
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ingest_lib.sh"
@@ -20,6 +23,7 @@ LG_MIN_PACKETS=${LG_MIN_PACKETS:-$((LG_SECONDS * 30))}
 LG_MAX_LOSS=${LG_MAX_LOSS:-0}
 LG_MBUFS=${LG_MBUFS:-16383}
 LG_IDLE_SLEEP_US=${LG_IDLE_SLEEP_US:-200}
+LG_SRTP=${LG_SRTP:-gcm,cm80,gcm256,cm32}
 LOADGEN=${LG_BIN:-$SG_BUILD/tools/loadgen/sg-loadgen}   # LG_BIN: e.g. an ASan build
 [ -x "$LOADGEN" ] || sg_fail "$LOADGEN not built"
 
@@ -52,15 +56,15 @@ snapshot() { # tag
 }
 
 snapshot a
-sg_log "sg-loadgen: $LG_VIEWERS viewers, ramp $LG_RAMP/s, $LG_SECONDS s after the ramp"
+sg_log "sg-loadgen: $LG_VIEWERS viewers, ramp $LG_RAMP/s, $LG_SECONDS s after the ramp, SRTP $LG_SRTP"
 rc=0
-sg_loadgen "$LG_VIEWERS" "$LG_SECONDS" "$LG_RAMP" "$LG_MIN_PACKETS" "$LG_MAX_LOSS" || rc=$?
+sg_loadgen "$LG_VIEWERS" "$LG_SECONDS" "$LG_RAMP" "$LG_MIN_PACKETS" "$LG_MAX_LOSS" "$LG_SRTP" || rc=$?
 snapshot b
 echo "    sessions: $(sgctl sessions | grep -E '^(created|ended|dtls_failed|consent_expired|dtls_unknown_peer):' | tr '\n' ' ')"
 [ -n "${LG_KEEP_JSON:-}" ] && cp "$SG_TMP/loadgen.json" "$LG_KEEP_JSON"
 sg_loadgen_summary $rc 4
 
-python3 - "$SG_TMP" "$LG_VIEWERS" "$LG_MIN_PACKETS" "$SG_ROOT/tests/integration" <<'PY' || sg_fail "checks failed"
+python3 - "$SG_TMP" "$LG_VIEWERS" "$LG_MIN_PACKETS" "$SG_ROOT/tests/integration" "$LG_SRTP" <<'PY' || sg_fail "checks failed"
 import json, os, sys
 d, n, minp = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 sys.path.insert(0, sys.argv[4])
@@ -77,6 +81,7 @@ def cpu(tag):
 secs = float(open(f"{d}/time-b.txt").read()) - float(open(f"{d}/time-a.txt").read())
 c = lg_checks.Checks()
 lg_checks.loadgen(c, L, n, minp)
+lg_checks.profiles(c, L, sys.argv[5])
 fan = lg_checks.fastpath(c, d, L)
 print(f"    streamgate: {fan / secs:.0f} pkt/s delivered over {secs:.1f} s")
 

@@ -160,6 +160,15 @@ int lg_dtls_start(const struct lg_opts *o, struct lg_viewer *v)
 	SSL_set_options(v->ssl, SSL_OP_NO_QUERY_MTU);
 	SSL_set_mtu(v->ssl, LG_DTLS_MTU);
 	DTLS_set_timer_cb(v->ssl, timer_cb);
+	/* RFC 5764 §4.1.1: the client lists the profiles it offers; this viewer's
+	 * list (--srtp) replaces the context's. SSL_set_tlsext_use_srtp returns 0
+	 * on success. */
+	if (o->n_srtp && SSL_set_tlsext_use_srtp(v->ssl, o->srtp_offer[v->idx % o->n_srtp]) != 0) {
+		SSL_free(v->ssl); /* frees both BIOs */
+		v->ssl = NULL;
+		v->rb = v->wb = NULL;
+		return -EINVAL;
+	}
 	SSL_set_connect_state(v->ssl);
 	v->state = LG_DTLS;
 	drive(v);

@@ -111,6 +111,10 @@ struct lg_opts {
 	bool quiet;
 	bool print_offer;
 	char bind_ip[64];
+	/* --srtp: use_srtp offers (OpenSSL profile lists) cycled over the
+	 * viewers; none = the context's default (GCM, then AES-CM). */
+	const char *srtp_offer[4];
+	unsigned n_srtp;
 	int ep;
 	SSL_CTX *ssl_ctx;
 	char our_fp[128];         /* "sha-256 XX:..." of our certificate */

@@ -60,6 +60,9 @@ static void usage(FILE *f)
 		"  --max-loss PCT      per-viewer loss allowed, percent (default 0)\n"
 		"  --min-packets N     per-viewer decrypted RTP packets required (default 1)\n"
 		"  --connect-timeout S POST to SRTP keys, per viewer (default 20)\n"
+		"  --srtp LIST         SRTP profiles offered, cycled over the viewers: a comma-separated\n"
+		"                      list of gcm (AEAD_AES_128_GCM), gcm256, cm80 (AES128_CM_SHA1_80),\n"
+		"                      cm32, any (GCM then AES-CM, the default)\n"
 		"  --json              summary as one JSON object on stdout\n"
 		"  --quiet             no progress line\n"
 		"  --print-offer       print one viewer's offer and exit\n");
@@ -309,6 +312,37 @@ static void progress(const struct lg_opts *o, const struct lg_viewer *vs, unsign
 	*prev_ns = now;
 }
 
+/* --srtp gcm,cm80,...: one use_srtp offer per entry, cycled over the viewers. */
+static int srtp_parse(struct lg_opts *o, const char *arg)
+{
+	static const struct {
+		const char *name, *offer;
+	} tab[] = {
+		{"gcm", "SRTP_AEAD_AES_128_GCM"},
+		{"gcm256", "SRTP_AEAD_AES_256_GCM"},
+		{"cm80", "SRTP_AES128_CM_SHA1_80"},
+		{"cm32", "SRTP_AES128_CM_SHA1_32"},
+		{"any", "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80"},
+	};
+	const char *p = arg;
+
+	o->n_srtp = 0;
+	while (*p) {
+		size_t l = strcspn(p, ",");
+		unsigned i;
+		for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+			if (strlen(tab[i].name) == l && strncmp(p, tab[i].name, l) == 0)
+				break;
+		if (i == sizeof(tab) / sizeof(tab[0]) || o->n_srtp == 4)
+			return -EINVAL;
+		o->srtp_offer[o->n_srtp++] = tab[i].offer;
+		p += l;
+		if (*p == ',' && *++p == '\0')
+			return -EINVAL;
+	}
+	return o->n_srtp ? 0 : -EINVAL;
+}
+
 static int parse_opts(struct lg_opts *o, int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -317,6 +351,7 @@ static int parse_opts(struct lg_opts *o, int argc, char **argv)
 		{"token", required_argument, 0, 't'},     {"bind", required_argument, 0, 'b'},
 		{"max-loss", required_argument, 0, 'l'},  {"min-packets", required_argument, 0, 'm'},
 		{"connect-timeout", required_argument, 0, 'c'}, {"json", no_argument, 0, 'j'},
+		{"srtp", required_argument, 0, 'S'},
 		{"quiet", no_argument, 0, 'q'},           {"print-offer", no_argument, 0, 'p'},           {"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0}};
 	const char *url = NULL;
@@ -340,6 +375,13 @@ static int parse_opts(struct lg_opts *o, int argc, char **argv)
 		case 'm': o->min_packets = strtoull(optarg, &end, 10); break;
 		case 'c': o->connect_timeout = strtod(optarg, &end); break;
 		case 'j': o->json = true; break;
+		case 'S':
+			if (srtp_parse(o, optarg) < 0) {
+				fprintf(stderr, "sg-loadgen: bad --srtp (up to 4 of gcm, gcm256, cm80, cm32, any): %s\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
 		case 'q': o->quiet = true; break;
 		case 'p': o->print_offer = true; break;
 		case 'h': usage(stdout); exit(0);

@@ -204,11 +204,22 @@ int lg_srtp_key(struct lg_viewer *v)
 		srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtp);
 		srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtcp);
 		v->profile = "AEAD_AES_128_GCM";
+	} else if (prof->id == SRTP_AEAD_AES_256_GCM) {
+		kl = 32, sl = 12;
+		srtp_crypto_policy_set_aes_gcm_256_16_auth(&pol.rtp);
+		srtp_crypto_policy_set_aes_gcm_256_16_auth(&pol.rtcp);
+		v->profile = "AEAD_AES_256_GCM";
 	} else if (prof->id == SRTP_AES128_CM_SHA1_80) {
 		kl = 16, sl = 14;
 		srtp_crypto_policy_set_rtp_default(&pol.rtp);
 		srtp_crypto_policy_set_rtcp_default(&pol.rtcp);
 		v->profile = "AES128_CM_HMAC_SHA1_80";
+	} else if (prof->id == SRTP_AES128_CM_SHA1_32) {
+		/* RFC 5764 §4.1.2: 32-bit SRTP tag, SRTCP keeps the 80-bit one. */
+		kl = 16, sl = 14;
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&pol.rtp);
+		srtp_crypto_policy_set_rtcp_default(&pol.rtcp);
+		v->profile = "AES128_CM_HMAC_SHA1_32";
 	} else {
 		snprintf(v->fail, sizeof(v->fail), "DTLS: unexpected SRTP profile %s", prof->name);
 		return -1;
