@@ -225,8 +225,8 @@ enum sg_srtp_profile sg_srtp_ctx_profile(const struct sg_srtp_ctx *c);
 /**
  * SRTP packets protected with this context's key and their bytes (header +
  * payload + tag), kept in the state line protect writes anyway, so a fan-out
- * needs no other per-viewer counter. A burst counts a packet when its job is
- * submitted (a later crypto failure, never seen with valid contexts, is
+ * needs no other per-viewer counter. A burst counts a packet when its crypto
+ * is set up (a later crypto failure, never seen with valid contexts, is
  * counted in the engine's err_crypto). NULL outputs are skipped.
  */
 void sg_srtp_ctx_tx_counts(const struct sg_srtp_ctx *c, uint64_t *pkts, uint64_t *bytes);
@@ -251,8 +251,10 @@ int sg_srtp_ctx_set_srtcp_index(struct sg_srtp_ctx *c, uint32_t index);
  * header (SSRC, seq + delta, ts + delta, PT of ctx[i]; marker, CSRCs and
  * header extension copied), the payload encrypted out of place from src and
  * the tag; dst_len_out[i] gets the SRTP length and rc[i] 0 or an SG_SRTP_E_*
- * (dst_len_out[i] = 0 then). The crypto runs through the ipsec-mb job API so
- * the multi-buffer lanes are filled across outputs.
+ * (dst_len_out[i] = 0 then). AES-GCM runs per output (ipsec-mb's direct
+ * call); the AES-CM outputs run 32 at a time through ipsec-mb's synchronous
+ * cipher burst then hash burst, so the HMAC-SHA1 lanes are filled across
+ * outputs.
  * dst_cap must be >= src_len + max(4, tag) for AES-CM (the ROC is staged
  * after the payload while the tag is computed) and src_len + 16 for GCM.
  * Returns the number of outputs protected (rc[i] == 0).
