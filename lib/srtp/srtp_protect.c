@@ -30,22 +30,22 @@ static inline void srtp_cm_iv16(uint8_t iv[16], const uint8_t salt[16], uint32_t
 }
 
 /*
- * Run the collected AES-CM jobs (all of one payload length): the keystream
- * of every job (RFC 3711 §4.1.1), then the HMAC of every job (§4.2), each a
- * synchronous ipsec-mb burst (the hash burst fills the SHA1 lanes with
- * different viewers' packets). Sets rc / len_out of each job's slot.
+ * Run the collected AES-CM jobs: the keystream of every job (RFC 3711
+ * §4.1.1; a header-only packet has 0 bytes to encrypt), then the HMAC of
+ * every job (§4.2), each a synchronous ipsec-mb burst (the hash burst fills
+ * the SHA1 lanes with different viewers' packets). Sets rc / len_out of each
+ * job's slot. The AES-CM profiles are AES-128 only (enum sg_srtp_profile).
  */
-static void cm_run(struct sg_srtp_engine *e, bool cipher)
+static void cm_run(struct sg_srtp_engine *e)
 {
 	IMB_MGR *m = e->mgr[SG_SRTP_CLASS_CM];
-	unsigned n = e->cm_n, done = n;
+	unsigned n = e->cm_n, done;
 
 	if (!n)
 		return;
 	e->cm_n = 0;
-	if (cipher)
-		done = IMB_SUBMIT_CIPHER_BURST_NOCHECK(m, e->cm_job, n, IMB_CIPHER_CNTR, IMB_DIR_ENCRYPT,
-						       IMB_KEY_128_BYTES);
+	done = IMB_SUBMIT_CIPHER_BURST_NOCHECK(m, e->cm_job, n, IMB_CIPHER_CNTR, IMB_DIR_ENCRYPT,
+					       IMB_KEY_128_BYTES);
 	if (SG_LIKELY(done == n))
 		done = IMB_SUBMIT_HASH_BURST_NOCHECK(m, e->cm_job, n, IMB_AUTH_HMAC_SHA_1);
 	for (unsigned i = 0; i < n; i++) {
@@ -152,7 +152,7 @@ static inline __attribute__((always_inline)) void submit_rtp(struct sg_srtp_engi
 	/* Every field the job uses was set above or at engine creation from
 	 * validated lengths. */
 	if (SG_UNLIKELY(e->cm_n == SG_SRTP_CM_BURST))
-		cm_run(e, plen != 0);
+		cm_run(e);
 }
 
 static inline unsigned out_need(const struct sg_srtp_ctx *c, unsigned len)
@@ -265,7 +265,7 @@ fail:
 		dst_len_out[i] = 0;
 		rc[i] = srtp_count_err(e, err);
 	}
-	cm_run(e, plen != 0);
+	cm_run(e);
 	ok = e->burst_ok;
 	e->stats[SG_SRTP_STAT_rtp_protected] += ok;
 	e->rc = NULL;
@@ -309,10 +309,10 @@ int sg_srtp_protect(struct sg_srtp_engine *e, struct sg_srtp_ctx *c, uint8_t *pk
 	e->burst_ok = 0;
 	submit_rtp(e, c, (uint64_t)idx, be32_get(pkt + 8), pkt + h, pkt, (unsigned)h, *len - (unsigned)h, 0,
 		   cap >= *len + 12u);
-	cm_run(e, *len != (unsigned)h);
+	cm_run(e);
 	e->rc = NULL;
 	if (rc)
-		return rc == 1 ? srtp_count_err(e, SG_SRTP_E_CRYPTO) : rc; /* job errors are counted in complete() */
+		return rc == 1 ? srtp_count_err(e, SG_SRTP_E_CRYPTO) : rc; /* crypto errors are counted in cm_run() */
 	*len = (uint16_t)(*len + c->rtp_tag);
 	c->rtp_bytes += *len;
 	e->stats[SG_SRTP_STAT_rtp_protected]++;

@@ -266,10 +266,12 @@ double bench_srtp_bound_keys(enum sg_srtp_arch arch, enum sg_srtp_profile p, uns
 				j->u.HMAC._hashed_auth_key_xor_opad = k->opad;
 				j->auth_tag_output = k->tag;
 			}
-			if (!gcm) {
-				IMB_SUBMIT_CIPHER_BURST_NOCHECK(m, jobs, BURST, IMB_CIPHER_CNTR, IMB_DIR_ENCRYPT,
-								IMB_KEY_128_BYTES);
-				IMB_SUBMIT_HASH_BURST_NOCHECK(m, jobs, BURST, IMB_AUTH_HMAC_SHA_1);
+			/* a burst that did not run would make the bound look free */
+			if (!gcm && (IMB_SUBMIT_CIPHER_BURST_NOCHECK(m, jobs, BURST, IMB_CIPHER_CNTR, IMB_DIR_ENCRYPT,
+								     IMB_KEY_128_BYTES) != BURST ||
+				     IMB_SUBMIT_HASH_BURST_NOCHECK(m, jobs, BURST, IMB_AUTH_HMAC_SHA_1) != BURST)) {
+				fprintf(stderr, "sg-bench: ipsec-mb burst API failed (%s)\n", imb_get_strerror(imb_get_errno(m)));
+				exit(1);
 			}
 		}
 		if (r >= 0)
