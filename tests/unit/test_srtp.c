@@ -323,7 +323,7 @@ static void fanout_vs_libsrtp(enum sg_srtp_arch a, enum sg_srtp_profile p, unsig
 	}
 	uint32_t ts0 = (uint32_t)rnd(), sssrc = (uint32_t)rnd();
 	for (unsigned k = 0; k < npkts; k++) {
-		/* first a header-only packet (no payload: AES-CM runs no cipher,
+		/* first a header-only packet (no payload: 0 bytes of keystream,
 		 * only the HMAC) and a 1-byte payload, then random sizes */
 		unsigned len = k < 2 ? 12 + k : rnd_in(12, 1400);
 		uint16_t sseq = (uint16_t)(s0 + k);
